@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the real peers the test suite drives, on Debian 12 (needs root or sudo):
+# Jupyter's Python clients and conformance suite, jupyter-console, nbclient, matplotlib,
+# and a Python environment (.venv) with DuckDB and pandas for the local runner, taken from
+# the machine's pip indexes (no PyPI needed when a local wheelhouse is configured).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+
+packages=(jupyter-client jupyter-console python3-jupyter-client python3-ipykernel python3-jupyter-kernel-test
+  python3-nbclient jupyter-nbconvert python3-pytest python3-matplotlib python3-venv python3-boto3 tmux)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb, pandas' 2>/dev/null; then
+  /usr/bin/python3 -m venv --system-site-packages .venv
+  # The first configured index is the machine's local wheelhouse; passing it directly keeps
+  # pip from waiting on an unreachable PyPI.
+  index=$(/usr/bin/python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true)
+  if [ -z "$index" ]; then index=$(python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true); fi
+  if [ -n "$index" ]; then
+    .venv/bin/pip install --quiet --index-url "$index" duckdb pandas
+  else
+    .venv/bin/pip install --quiet duckdb pandas
+  fi
+fi
+.venv/bin/python -c 'import duckdb, pandas; print("runner venv: duckdb", duckdb.__version__, "pandas", pandas.__version__)'

@@ -1,0 +1,105 @@
+// The admin path (/_emulator/...): fault scripting, forced session states, runner kills,
+// credential expiry and the API-call log, for tests and benchmarks. It exists only while the
+// server is bound to a loopback address, and answers only requests whose Host header names
+// loopback (so a web page cannot reach it through DNS rebinding). It is not signed.
+// Endpoints are documented in README.md beside this file.
+import type { CredentialStore } from './credentials';
+import { GlueError } from './errors';
+import { type CallLog, type FaultInjector, parseFaultSpec } from './faults';
+import type { SessionManager } from './sessions';
+
+export const ADMIN_PREFIX = '/_emulator/';
+
+export interface AdminContext {
+  sessions: SessionManager;
+  faults: FaultInjector;
+  calls: CallLog;
+  credentials: CredentialStore;
+  info: () => Record<string, unknown>;
+}
+
+export interface AdminResult {
+  status: number;
+  body: unknown;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
+
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host);
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8').trim();
+  if (text === '') return {};
+  const v: unknown = JSON.parse(text);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error('the body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+export function handleAdmin(ctx: AdminContext, method: string, url: URL, body: Buffer): AdminResult {
+  const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
+  const parts = path.split('/').map(decodeURIComponent);
+  try {
+    const input = method === 'POST' || method === 'PUT' ? parseJson(body) : {};
+    const route = `${method} ${parts[0] ?? ''}`;
+    switch (route) {
+      case 'GET health':
+      case 'GET info':
+        return { status: 200, body: ctx.info() };
+      case 'GET calls': {
+        const since = Number(url.searchParams.get('since') ?? '0');
+        return { status: 200, body: { calls: ctx.calls.list(Number.isFinite(since) ? since : 0) } };
+      }
+      case 'DELETE calls':
+        ctx.calls.clear();
+        return { status: 200, body: {} };
+      case 'GET faults':
+        return { status: 200, body: { faults: ctx.faults.list() } };
+      case 'POST faults': {
+        const specs = Array.isArray(input.faults) ? input.faults : [input];
+        const added = specs.map((s) => ctx.faults.add(parseFaultSpec(s)));
+        return { status: 200, body: { faults: added } };
+      }
+      case 'DELETE faults':
+        ctx.faults.clear();
+        return { status: 200, body: {} };
+      case 'GET sessions':
+        return { status: 200, body: { sessions: ctx.sessions.inspect() } };
+      case 'POST sessions': {
+        const [, id, action] = parts;
+        if (!id || !action) break;
+        if (action === 'fail') {
+          const message = typeof input.message === 'string' ? input.message : undefined;
+          return { status: 200, body: { session: ctx.sessions.forceFail(id, message) } };
+        }
+        if (action === 'timeout') return { status: 200, body: { session: ctx.sessions.forceTimeout(id) } };
+        if (action === 'kill-runner') return { status: 200, body: { killed: ctx.sessions.killRunner(id) } };
+        break;
+      }
+      case 'POST credentials': {
+        const action = parts[1];
+        const accessKeyId = typeof input.accessKeyId === 'string' ? input.accessKeyId : undefined;
+        if (action === 'expire')
+          return { status: 200, body: { expired: ctx.credentials.expire(accessKeyId) } };
+        if (action === 'restore') {
+          ctx.credentials.restore(accessKeyId);
+          return { status: 200, body: {} };
+        }
+        break;
+      }
+    }
+    return {
+      status: 404,
+      body: { error: `no admin endpoint ${method} ${url.pathname}; see src/emulator/README.md` },
+    };
+  } catch (err) {
+    if (err instanceof GlueError)
+      return {
+        status: err.code === 'EntityNotFoundException' ? 404 : 400,
+        body: { error: err.message, code: err.code },
+      };
+    return { status: 400, body: { error: (err as Error).message } };
+  }
+}

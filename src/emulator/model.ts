@@ -1,0 +1,106 @@
+// The Glue service model, trimmed to the session operations (model/glue-sessions.json is
+// generated from botocore's service-2.json by scripts/extract-glue-model.py). It is the one
+// source of truth for request validation (validate.ts) and for the response contract test.
+import modelJson from './model/glue-sessions.json';
+
+export type ShapeType =
+  | 'structure'
+  | 'string'
+  | 'integer'
+  | 'long'
+  | 'double'
+  | 'float'
+  | 'boolean'
+  | 'timestamp'
+  | 'list'
+  | 'map'
+  | 'blob';
+
+export interface ShapeRef {
+  shape: string;
+}
+
+export interface Shape {
+  type: ShapeType;
+  required?: string[];
+  members?: Record<string, ShapeRef>;
+  member?: ShapeRef;
+  key?: ShapeRef;
+  value?: ShapeRef;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: string[];
+  exception?: boolean;
+  fault?: boolean;
+  box?: boolean;
+}
+
+export interface OperationModel {
+  input: string;
+  output: string | null;
+  errors: string[];
+}
+
+export interface ServiceModel {
+  source: string;
+  metadata: Record<string, string>;
+  operations: Record<string, OperationModel>;
+  shapes: Record<string, Shape>;
+}
+
+/** The trimmed Glue model (see scripts/extract-glue-model.py). */
+export const GLUE_MODEL: ServiceModel = modelJson as unknown as ServiceModel;
+
+export type GlueOperation =
+  | 'CreateSession'
+  | 'GetSession'
+  | 'ListSessions'
+  | 'StopSession'
+  | 'DeleteSession'
+  | 'RunStatement'
+  | 'GetStatement'
+  | 'ListStatements'
+  | 'CancelStatement'
+  | 'GetTags'
+  | 'TagResource'
+  | 'UntagResource';
+
+export const GLUE_OPERATIONS = Object.keys(GLUE_MODEL.operations) as GlueOperation[];
+
+export function isGlueOperation(name: string): name is GlueOperation {
+  return Object.prototype.hasOwnProperty.call(GLUE_MODEL.operations, name);
+}
+
+/**
+ * Fields the emulator sends beyond the public model, on purpose, because the reference kernel
+ * reads them (the extended statement output) or because the live service sends them (Livy's
+ * "ok"/"error" output status, which the model types as StatementState). The contract test
+ * accepts exactly these and nothing else.
+ */
+export const RESPONSE_EXTENSIONS: Record<string, Record<string, Shape>> = {
+  StatementOutputData: {
+    MimeType: { type: 'string' },
+    Result: { type: 'string' },
+    StdOut: { type: 'string' },
+    StdErr: { type: 'string' },
+  },
+  StatementOutput: {
+    Status: { type: 'string', enum: ['ok', 'error'] },
+  },
+};
+
+/** Errors every operation can return whatever its model says (authentication, throttling, framework). */
+export const COMMON_ERRORS = [
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignatureException',
+  'MissingAuthenticationTokenException',
+  'ExpiredTokenException',
+  'ThrottlingException',
+  'ValidationException',
+  'SerializationException',
+  'InternalServiceException',
+  'UnknownOperationException',
+  'AccessDeniedException',
+];

@@ -1,0 +1,236 @@
+// The kernel proper: implements the protocol layer's Interpreter. A cell is split into
+// magics and code; magics run here, code runs as a statement on the backend, and the
+// result is rendered by the same renderer whatever the backend.
+import type {
+  CompleteResult,
+  ExecuteContext,
+  ExecuteOutcome,
+  ExecuteRequest,
+  InspectResult,
+  Interpreter,
+  IsCompleteResult,
+  KernelInfo,
+  OutputSink,
+} from '../jupyter/interpreter';
+import type { Logger } from '../log/logger';
+import { splitCell } from '../magics/cell-splitter';
+import { MagicRegistry } from '../magics/registry';
+import { MagicFailure, MagicUsageError, type MagicContext } from '../magics/types';
+import type { Backend, BackendNotifier } from '../session/backend';
+import type { KernelKind } from '../session/kinds';
+import { checkComplete } from './completeness';
+import { errorOutcome, renderResult } from './render';
+import { KERNEL_VERSION } from './version';
+
+export interface GlueInterpreterOptions {
+  kind: KernelKind;
+  backend: Backend;
+  registry: MagicRegistry;
+  logger: Logger;
+  /** How long shutdown may spend stopping the session (jupyter_client allows ~2.5 s before SIGTERM). */
+  shutdownBudgetMs?: number;
+}
+
+/** Thrown inside a cell to end it with an error already rendered. */
+class CellError extends Error {
+  constructor(readonly outcome: ExecuteOutcome & { status: 'error' }) {
+    super(outcome.evalue);
+  }
+}
+
+export function notifierFor(sink: OutputSink): BackendNotifier {
+  return {
+    stream: (name, text) => sink.stream(name, text),
+    info: (text) => sink.stream('stdout', text.endsWith('\n') ? text : text + '\n'),
+    warn: (text) => sink.stream('stderr', text.endsWith('\n') ? text : text + '\n'),
+    status: (text) => sink.stream('stdout', text.endsWith('\n') ? text : text + '\n'),
+  };
+}
+
+export class GlueInterpreter implements Interpreter {
+  private readonly kind: KernelKind;
+  private readonly backend: Backend;
+  private readonly registry: MagicRegistry;
+  private readonly log: Logger;
+  private readonly shutdownBudgetMs: number;
+
+  constructor(options: GlueInterpreterOptions) {
+    this.kind = options.kind;
+    this.backend = options.backend;
+    this.registry = options.registry;
+    this.log = options.logger;
+    this.shutdownBudgetMs = options.shutdownBudgetMs ?? 2000;
+  }
+
+  kernelInfo(): KernelInfo {
+    const python = this.kind === 'pyspark';
+    return {
+      implementation: 'glue-kernel',
+      implementation_version: KERNEL_VERSION,
+      language_info: python
+        ? {
+            name: 'python',
+            version: '3',
+            mimetype: 'text/x-python',
+            file_extension: '.py',
+            pygments_lexer: 'python3',
+            codemirror_mode: 'python',
+            nbconvert_exporter: 'python',
+          }
+        : {
+            name: 'scala',
+            version: '2.12',
+            mimetype: 'text/x-scala',
+            file_extension: '.scala',
+            pygments_lexer: 'scala',
+            codemirror_mode: 'text/x-scala',
+          },
+      banner:
+        `glue-kernel ${KERNEL_VERSION}: ${python ? 'Glue PySpark' : 'Glue Spark (Scala)'} on the ${this.backend.name} backend.\n` +
+        'Type %help for the magics.',
+      help_links: [{ text: 'glue-kernel magics', url: 'https://github.com/glue-kernel/glue-kernel/blob/main/docs/magics.md' }],
+    };
+  }
+
+  async execute(request: ExecuteRequest, context: ExecuteContext): Promise<ExecuteOutcome> {
+    // VS Code and other frontends run silent housekeeping cells; they must not start a
+    // session (and its bill) before the user's first real cell.
+    if (request.silent && !this.backend.hasSession()) return { status: 'ok' };
+    try {
+      await this.runCell(request.code, context);
+      return { status: 'ok' };
+    } catch (error) {
+      if (error instanceof CellError) return error.outcome;
+      return this.reportError(error, context.sink);
+    }
+  }
+
+  private async runCell(cell: string, context: ExecuteContext): Promise<void> {
+    const { sink, signal } = context;
+    const split = splitCell(cell);
+    if (split.shellEscapes.length > 0) {
+      const first = split.shellEscapes[0];
+      throw new MagicUsageError(
+        `Shell commands are not run by glue-kernel (line ${first.line + 1}: !${first.argText}). ` +
+          'Install session packages with %additional_python_modules, or run the command in a terminal.',
+      );
+    }
+    const magicContext = this.magicContext(sink, signal);
+    // Parse every magic before running any, so a typo later in the cell changes nothing.
+    const lineMagics = split.lineMagics.map((m) => {
+      const magic = this.registry.resolve(m.name, 'line');
+      return { magic, args: this.parseArgs(() => magic.parse(m.argText, ''), magic.usage, m.line) };
+    });
+    const cellMagic = split.cellMagic
+      ? (() => {
+          const invocation = split.cellMagic;
+          const magic = this.registry.resolve(invocation.name, 'cell');
+          return {
+            magic,
+            args: this.parseArgs(() => magic.parse(invocation.argText, invocation.body), magic.usage, invocation.line),
+          };
+        })()
+      : undefined;
+    for (const { magic, args } of lineMagics) await magic.run(args, magicContext);
+    if (cellMagic) await cellMagic.magic.run(cellMagic.args, magicContext);
+    if (split.code.trim() !== '') await this.runStatement(split.code, sink, signal);
+  }
+
+  private parseArgs(parse: () => unknown, usage: string, line: number): unknown {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof MagicUsageError) {
+        throw new MagicUsageError(`${error.message} (line ${line + 1})`, error.usage ?? usage);
+      }
+      throw error;
+    }
+  }
+
+  private async runStatement(code: string, sink: OutputSink, signal: AbortSignal): Promise<void> {
+    const result = await this.backend.run(code, { signal, notify: notifierFor(sink) });
+    const outcome = renderResult(result, sink);
+    if (outcome.status === 'error') throw new CellError(outcome);
+  }
+
+  private magicContext(sink: OutputSink, signal: AbortSignal): MagicContext {
+    return {
+      kind: this.kind,
+      sink,
+      signal,
+      backend: this.backend,
+      registry: this.registry,
+      runStatement: (code) => this.runStatement(code, sink, signal),
+      say: (text) => sink.stream('stdout', text.endsWith('\n') ? text : text + '\n'),
+      warn: (text) => sink.stream('stderr', text.endsWith('\n') ? text : text + '\n'),
+    };
+  }
+
+  private reportError(error: unknown, sink: OutputSink): ExecuteOutcome {
+    let ename: string;
+    let evalue: string;
+    let traceback: string[];
+    if (error instanceof MagicUsageError) {
+      ename = 'UsageError';
+      evalue = error.message;
+      traceback = [`UsageError: ${error.message}`, ...(error.usage ? [`Usage: ${error.usage}`] : [])];
+    } else if (error instanceof MagicFailure) {
+      ename = error.ename;
+      evalue = error.message;
+      traceback = [`${error.ename}: ${error.message}`];
+    } else {
+      // Our own bug or an unexpected failure: say so plainly, keep the stack for the log only.
+      ename = 'KernelError';
+      evalue = error instanceof Error ? error.message : String(error);
+      traceback = [`KernelError: ${evalue}`, 'The kernel log (stderr of the kernel process) has the details.'];
+      this.log.error('unexpected error in a cell', { error: error instanceof Error ? error.stack : String(error) });
+    }
+    sink.error(ename, evalue, traceback);
+    return errorOutcome(ename, evalue, traceback);
+  }
+
+  async complete(code: string, cursorPos: number): Promise<CompleteResult> {
+    const chars = [...code];
+    const before = chars.slice(0, cursorPos).join('');
+    const lineStart = before.lastIndexOf('\n') + 1;
+    const line = before.slice(lineStart);
+    const { matches, replaceFrom } = this.registry.complete(line);
+    const startUtf16 = lineStart + replaceFrom;
+    return {
+      matches,
+      cursorStart: [...code.slice(0, startUtf16)].length,
+      cursorEnd: cursorPos,
+      metadata: {},
+    };
+  }
+
+  async inspect(code: string, cursorPos: number): Promise<InspectResult> {
+    const chars = [...code];
+    const before = chars.slice(0, cursorPos).join('');
+    const lineStart = before.lastIndexOf('\n') + 1;
+    const lineEnd = code.indexOf('\n', before.length);
+    const line = code.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+    const help = this.registry.inspect(line);
+    if (!help) return { found: false, data: {}, metadata: {} };
+    return { found: true, data: { 'text/plain': help.plain, 'text/markdown': help.markdown }, metadata: {} };
+  }
+
+  async isComplete(code: string): Promise<IsCompleteResult> {
+    return checkComplete(code, this.kind);
+  }
+
+  async interrupt(): Promise<void> {
+    // The running request's AbortSignal is what the backend listens to; nothing else to do.
+    this.log.info('interrupt requested');
+  }
+
+  async shutdown(restart: boolean): Promise<void> {
+    this.log.info('shutting down', { restart });
+    const budget = AbortSignal.timeout(this.shutdownBudgetMs);
+    try {
+      await this.backend.close(budget);
+    } catch (error) {
+      this.log.warn('could not stop the session cleanly', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

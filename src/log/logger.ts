@@ -1,0 +1,78 @@
+// Kernel logging: one line per event on stderr (Jupyter shows a kernel's stderr in its
+// server log, never in the notebook). Secrets registered here, and anything that looks like
+// an AWS secret or token, are masked before a line is written.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogFields = { [key: string]: unknown };
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  child(component: string): Logger;
+}
+
+const SECRET_FIELD = /secret|token|password|signature|^key$|credential/i;
+// AWS secret access keys are 40 base64 characters; session tokens are long base64 blobs.
+const SECRET_VALUE_PATTERNS = [/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, /[A-Za-z0-9/+=]{100,}/g];
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  register(secret: string | undefined): void {
+    if (secret && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('***');
+    for (const pattern of SECRET_VALUE_PATTERNS) out = out.replace(pattern, '***');
+    return out;
+  }
+
+  redactFields(fields: LogFields): LogFields {
+    const out: LogFields = {};
+    for (const [key, value] of Object.entries(fields)) {
+      out[key] = SECRET_FIELD.test(key) ? '***' : typeof value === 'string' ? this.redact(value) : value;
+    }
+    return out;
+  }
+}
+
+export const redactor = new Redactor();
+
+export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'warn'): LogLevel {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === 'warning') return 'warn';
+  return v in LEVEL_ORDER ? (v as LogLevel) : fallback;
+}
+
+export function createLogger(
+  level: LogLevel,
+  component = 'glue-kernel',
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
+  const emit = (lvl: LogLevel, message: string, fields?: LogFields): void => {
+    if (LEVEL_ORDER[lvl] < LEVEL_ORDER[level]) return;
+    const extra = fields ? ' ' + safeJson(redactor.redactFields(fields)) : '';
+    write(`${new Date().toISOString()} ${lvl.toUpperCase()} [${component}] ${redactor.redact(message)}${extra}\n`);
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    child: (name) => createLogger(level, `${component}:${name}`, write),
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? v.message : v));
+  } catch {
+    return '"<unserialisable>"';
+  }
+}

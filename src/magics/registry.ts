@@ -1,0 +1,147 @@
+// The registry of magic definitions: lookup with "did you mean", completion, inspection,
+// %help and the generated reference docs all come from the same definitions.
+import { MagicUsageError, type AnyMagic, type MagicKind } from './types';
+import { SESSION_MAGICS } from './cell-splitter';
+
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_v, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/** The closest candidate within a sensible distance, for "did you mean" messages. */
+export function nearest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+export function prefixOf(kind: MagicKind): string {
+  return kind === 'cell' ? '%%' : '%';
+}
+
+export class MagicRegistry {
+  private readonly byKey = new Map<string, AnyMagic>();
+
+  constructor(definitions: readonly AnyMagic[] = []) {
+    for (const d of definitions) this.add(d);
+  }
+
+  add(definition: AnyMagic): void {
+    const key = prefixOf(definition.kind) + definition.name;
+    if (this.byKey.has(key)) throw new Error(`magic ${key} is defined twice`);
+    this.byKey.set(key, definition);
+  }
+
+  all(): readonly AnyMagic[] {
+    return [...this.byKey.values()];
+  }
+
+  /** Every name as typed, with its % or %%, including the session magics. */
+  names(): string[] {
+    return [...this.byKey.keys(), ...[...SESSION_MAGICS].map((n) => `%${n}`)];
+  }
+
+  find(name: string, kind: MagicKind): AnyMagic | undefined {
+    return this.byKey.get(prefixOf(kind) + name);
+  }
+
+  /** The magic, or a usage error that suggests the nearest name. */
+  resolve(name: string, kind: MagicKind): AnyMagic {
+    const found = this.find(name, kind);
+    if (found) return found;
+    const typed = prefixOf(kind) + name;
+    const other = this.find(name, kind === 'cell' ? 'line' : 'cell');
+    if (other) {
+      throw new MagicUsageError(
+        `${typed} is a ${other.kind} magic: write it as ${prefixOf(other.kind)}${name}.`,
+        other.usage,
+      );
+    }
+    const suggestion = nearest(typed, this.names());
+    throw new MagicUsageError(
+      `Unknown magic ${typed}.` +
+        (suggestion ? ` Did you mean ${suggestion}?` : '') +
+        ' Run %help to list the magics.',
+    );
+  }
+
+  /** Candidates for the word being typed: magic names, or a magic's argument values. */
+  complete(lineBeforeCursor: string): { matches: string[]; replaceFrom: number } {
+    const trimmedStart = lineBeforeCursor.length - lineBeforeCursor.trimStart().length;
+    const line = lineBeforeCursor.slice(trimmedStart);
+    const nameMatch = /^(%%?[\w-]*)$/.exec(line);
+    if (nameMatch) {
+      const typed = nameMatch[1];
+      const matches = this.names()
+        .filter((n) => n.startsWith(typed))
+        .sort();
+      return { matches, replaceFrom: trimmedStart };
+    }
+    const argMatch = /^(%%?)([\w-]+)\s+(.*)$/s.exec(line);
+    if (argMatch) {
+      const magic = this.find(argMatch[2], argMatch[1] === '%%' ? 'cell' : 'line');
+      if (magic?.complete) {
+        const partial = argMatch[3];
+        const wordStart = partial.search(/[^\s,=]*$/);
+        const word = partial.slice(wordStart);
+        const matches = magic.complete(word).filter((c) => c.startsWith(word));
+        return { matches: [...matches], replaceFrom: lineBeforeCursor.length - word.length };
+      }
+    }
+    return { matches: [], replaceFrom: lineBeforeCursor.length };
+  }
+
+  /** Help for the magic named in the text, as plain text and markdown. */
+  inspect(token: string): { plain: string; markdown: string } | undefined {
+    const match = /^(%%?)([\w-]+)/.exec(token.trim());
+    if (!match) return undefined;
+    const magic =
+      this.find(match[2], match[1] === '%%' ? 'cell' : 'line') ?? this.find(match[2], 'line') ?? this.find(match[2], 'cell');
+    if (!magic) return undefined;
+    const markdown = magicMarkdown(magic);
+    const plain = `${magic.usage}\n\n${magic.summary}${magic.details ? `\n\n${magic.details}` : ''}`;
+    return { plain, markdown };
+  }
+}
+
+export function magicMarkdown(magic: AnyMagic): string {
+  const where = magic.backends ? `\n\n_Backends: ${magic.backends.join(', ')}._` : '';
+  return `**\`${magic.usage}\`**\n\n${magic.summary}${magic.details ? `\n\n${magic.details}` : ''}${where}`;
+}
+
+/** The %help text and docs/magics.md body: grouped tables generated from the definitions. */
+export function helpMarkdown(registry: MagicRegistry, title = 'glue-kernel magics'): string {
+  const groups = new Map<string, AnyMagic[]>();
+  for (const magic of registry.all()) {
+    const list = groups.get(magic.group) ?? [];
+    list.push(magic);
+    groups.set(magic.group, list);
+  }
+  const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const sections = [...groups.entries()].map(([group, magics]) => {
+    const rows = magics.map((m) => `| \`${escape(m.usage)}\` | ${escape(m.summary)} |`).join('\n');
+    return `## ${group}\n\n| magic | what it does |\n| --- | --- |\n${rows}`;
+  });
+  const session =
+    '## Session magics\n\n| magic | what it does |\n| --- | --- |\n' +
+    '| `%matplot <figure>` | Runs in the session after the code before it: renders a matplotlib figure (or `plt`) as a PNG. |\n' +
+    '| `%plotly <figure>` | Runs in the session: renders a plotly figure as HTML. |';
+  return [`# ${title}`, ...sections, session].join('\n\n') + '\n';
+}

@@ -1,0 +1,73 @@
+// One definition per magic: its name, kind, argument syntax, help and handler. The registry
+// uses these definitions for parsing, validation, completion, inspection, %help and the
+// generated docs/magics.md, so none of those can drift from what the magic really does.
+import type { OutputSink } from '../jupyter/interpreter';
+import type { Backend } from '../session/backend';
+import type { KernelKind } from '../session/kinds';
+
+export type MagicKind = 'line' | 'cell';
+
+/** A magic's argument was wrong: the message says what was wrong and what is accepted. */
+export class MagicUsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+    this.name = 'MagicUsageError';
+  }
+}
+
+/** Raised by a handler for a failure that is not the user's syntax (e.g. an AWS error). */
+export class MagicFailure extends Error {
+  constructor(
+    message: string,
+    readonly ename = 'MagicError',
+  ) {
+    super(message);
+    this.name = 'MagicFailure';
+  }
+}
+
+export interface MagicContext {
+  kind: KernelKind;
+  sink: OutputSink;
+  signal: AbortSignal;
+  backend: Backend;
+  /** The magic registry, for %help. */
+  registry: { all(): readonly MagicDefinition[] };
+  /** Runs code as a statement in the session (used by %%sql). Renders its output. */
+  runStatement(code: string): Promise<void>;
+  /** Prints a line of information to the cell (stdout). */
+  say(text: string): void;
+  /** Prints a warning to the cell (stderr). */
+  warn(text: string): void;
+}
+
+export interface MagicDefinition<Args = unknown> {
+  /** Name without the leading % or %%. */
+  name: string;
+  kind: MagicKind;
+  /** e.g. "%region <aws-region>" */
+  usage: string;
+  /** One line for %help and completion metadata. */
+  summary: string;
+  /** Longer help for inspection and docs (markdown). */
+  details?: string;
+  /** Group heading used by %help and the docs. */
+  group: string;
+  /** Backends where the magic does something; others answer with a clear message. */
+  backends?: readonly ('local' | 'glue')[];
+  /** Parses and validates the text after the magic name (and the body for cell magics). */
+  parse(argText: string, body: string): Args;
+  /** Completion candidates for the argument being typed. */
+  complete?(partialArgument: string): readonly string[];
+  run(args: Args, context: MagicContext): Promise<void> | void;
+}
+
+/** A definition with its argument type erased, as the registry stores it. */
+export type AnyMagic = MagicDefinition<unknown>;
+
+export function defineMagic<Args>(definition: MagicDefinition<Args>): AnyMagic {
+  return definition as unknown as AnyMagic;
+}

@@ -1,0 +1,46 @@
+// The contract between the kernel and where statements run: the local Python runner, or a
+// Glue interactive session (on AWS or on the emulator). The kernel never knows which.
+import type { StatementOutput } from '../runner/statement-output';
+
+/** Progress and status a backend reports while it works (session start, long statements). */
+export interface BackendNotifier {
+  /** Live output of the running statement (local runner streams it). */
+  stream(name: 'stdout' | 'stderr', text: string): void;
+  /** A line of information for the user (session creation steps, warnings). */
+  info(text: string): void;
+  warn(text: string): void;
+  /** A replaceable status line (e.g. "Waiting for session… 12 s", statement progress). */
+  status(text: string): void;
+}
+
+export type StatementResult =
+  /** The statement ran to a final state with output (Status "ok" or "error"). */
+  | { kind: 'output'; output: StatementOutput; state: 'AVAILABLE' }
+  /** The statement was cancelled (interrupt). */
+  | { kind: 'cancelled'; message: string }
+  /** The statement or its session failed: the message says what happened and what to do. */
+  | { kind: 'failed'; ename: string; message: string };
+
+export interface RunOptions {
+  signal: AbortSignal;
+  notify: BackendNotifier;
+}
+
+export interface SessionSummary {
+  /** Rows of label → value, in display order. */
+  rows: [string, string][];
+}
+
+export interface Backend {
+  readonly name: 'local' | 'glue';
+  /** True when a session (or runner process) exists now. */
+  hasSession(): boolean;
+  /** Runs one statement, starting the session first if there is none. */
+  run(code: string, options: RunOptions): Promise<StatementResult>;
+  /** Describes the current session for %status; undefined when there is none. */
+  describe(signal: AbortSignal): Promise<SessionSummary | undefined>;
+  /** Stops the current session (if any); the next statement starts a new one. */
+  stopSession(notify: BackendNotifier): Promise<boolean>;
+  /** Releases everything (kernel shutdown): stops the session, bounded by the signal. */
+  close(signal: AbortSignal): Promise<void>;
+}
