@@ -14,7 +14,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'child_process', importNames: ['exec', 'execSync'], message: 'No shell, ever: use spawn/execFile with an argument array.' }] },
+        {
+          paths: [
+            {
+              name: 'child_process',
+              importNames: ['exec', 'execSync'],
+              message: 'No shell, ever: use spawn/execFile with an argument array.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -6,7 +6,8 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 
 function crc32(buf) {
-  let c, crc = 0xffffffff;
+  let c,
+    crc = 0xffffffff;
   for (let n = 0; n < buf.length; n++) {
     c = (crc ^ buf[n]) & 0xff;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -51,7 +52,8 @@ function logo(u, v) {
   const dx = Math.max(r - u, u - (1 - r), 0);
   const dy = Math.max(r - v, v - (1 - r), 0);
   if (dx * dx + dy * dy > r * r) return [0, 0, 0, 0];
-  const cx = Math.abs(u - 0.5), cy = Math.abs(v - 0.5);
+  const cx = Math.abs(u - 0.5),
+    cy = Math.abs(v - 0.5);
   const spark = Math.sqrt(cx) + Math.sqrt(cy) < Math.sqrt(0.3);
   if (spark) return [255, 255, 255, 255];
   const t = (u + v) / 2;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real peers the test suite drives, on Debian 12 (needs root or sudo):
 # Jupyter's Python clients and conformance suite, jupyter-console, nbclient, matplotlib,
-# and a Python environment (.venv) with DuckDB and pandas for the local runner, taken from
+# and a Python environment (.venv) with DuckDB, pandas and matplotlib for the local runner, taken from
 # the machine's pip indexes (no PyPI needed when a local wheelhouse is configured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,16 +20,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb, pandas' 2>/dev/null; then
-  /usr/bin/python3 -m venv --system-site-packages .venv
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb.experimental.spark, pandas, matplotlib' 2>/dev/null; then
+  /usr/bin/python3 -m venv .venv
   # The first configured index is the machine's local wheelhouse; passing it directly keeps
   # pip from waiting on an unreachable PyPI.
   index=$(/usr/bin/python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true)
   if [ -z "$index" ]; then index=$(python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true); fi
   if [ -n "$index" ]; then
-    .venv/bin/pip install --quiet --index-url "$index" duckdb pandas
+    .venv/bin/pip install --quiet --index-url "$index" duckdb pandas matplotlib typing_extensions
   else
-    .venv/bin/pip install --quiet duckdb pandas
+    .venv/bin/pip install --quiet duckdb pandas matplotlib typing_extensions
   fi
 fi
-.venv/bin/python -c 'import duckdb, pandas; print("runner venv: duckdb", duckdb.__version__, "pandas", pandas.__version__)'
+.venv/bin/python -c 'import duckdb, pandas, matplotlib; print("runner venv: duckdb", duckdb.__version__, "pandas", pandas.__version__, "matplotlib", matplotlib.__version__)'

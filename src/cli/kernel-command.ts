@@ -1,11 +1,16 @@
 // `glue-kernel kernel --kind pyspark|spark -f CONNECTION_FILE`: what kernel.json runs.
-// Wires the protocol server, the interpreter, the magics and the backend chosen by the
-// environment, and owns the process lifecycle (parent death, SIGTERM, SIGINT).
-import { installSignalHandlers, KernelServer, parentPidFromEnv, readConnectionFile, watchParent } from '../jupyter';
-import { GlueInterpreter } from '../kernel/glue-interpreter';
+// Binds the protocol server first (so kernel_info is answered quickly), then loads the
+// settings, magics and backend; owns the process lifecycle (parent death, SIGTERM, SIGINT).
+import {
+  installSignalHandlers,
+  KernelServer,
+  parentPidFromEnv,
+  readConnectionFile,
+  watchParent,
+} from '../jupyter';
+import type { Interpreter } from '../jupyter/interpreter';
+import { DeferredInterpreter, kernelInfoFor } from '../kernel/kernel-info';
 import { createLogger, parseLogLevel, redactor, type Logger } from '../log/logger';
-import { createRegistry } from '../magics';
-import { createBackend } from '../session/factory';
 import type { KernelKind } from '../session/kinds';
 
 export interface KernelCommandOptions {
@@ -18,23 +23,76 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return env[name] ?? env[name.toUpperCase()];
 }
 
+/** Builds the real interpreter: settings (all layers), magics and the backend they choose. */
+async function loadInterpreter(
+  kind: KernelKind,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<Interpreter> {
+  const [{ loadConfigFile, SettingsStore }, { GlueInterpreter }, { createRegistry }, { createBackend }] =
+    await Promise.all([
+      import('../config'),
+      import('../kernel/glue-interpreter'),
+      import('../magics'),
+      import('../session/factory'),
+    ]);
+  const settings = new SettingsStore();
+  const resolve = async () => settings.resolve(env, await loadConfigFile());
+  let initial;
+  try {
+    initial = await resolve();
+  } catch (error) {
+    // The first cell reports it (naming the layer and setting); the kernel must still start.
+    logger.warn('invalid settings at start-up', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+  const backend = createBackend({
+    kind,
+    env,
+    logger,
+    initial,
+    resolve,
+    jobArguments: () => settings.jobArguments(),
+  });
+  return new GlueInterpreter({
+    kind,
+    backend,
+    registry: createRegistry(kind),
+    logger: logger.child('kernel'),
+    settings,
+    env,
+  });
+}
+
 export async function runKernel(options: KernelCommandOptions): Promise<number> {
   const env = options.env ?? process.env;
   // The SDK's Node-version notice is for developers of this package, not for notebook users.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const logger: Logger = createLogger(parseLogLevel(envValue(env, 'glue_log_level')), `glue-kernel:${options.kind}`);
+  const logger: Logger = createLogger(
+    parseLogLevel(envValue(env, 'glue_log_level')),
+    `glue-kernel:${options.kind}`,
+  );
   const connection = await readConnectionFile(options.connectionFile);
   redactor.register(connection.key);
 
-  const backend = createBackend({ kind: options.kind, env, logger });
-  const interpreter = new GlueInterpreter({
-    kind: options.kind,
-    backend,
-    registry: createRegistry(options.kind),
-    logger: logger.child('kernel'),
-  });
+  // The banner names the backend from the environment; ~/.aws/config may still change it, and
+  // %status always tells the truth.
+  const backendHint =
+    (envValue(env, 'glue_backend') ?? 'glue').trim().toLowerCase() === 'local' ? 'local' : 'glue';
+  const interpreter = new DeferredInterpreter(kernelInfoFor(options.kind, backendHint), () =>
+    loadInterpreter(options.kind, env, logger),
+  );
   const server = await KernelServer.start({ connection, interpreter, logger: logger.child('protocol') });
-  logger.info('kernel started', { kind: options.kind, backend: backend.name, pid: process.pid });
+  logger.info('kernel started', { kind: options.kind, pid: process.pid });
+  // Load the rest once the client's first kernel_info has had its turn.
+  setTimeout(
+    () =>
+      void interpreter
+        .preload()
+        .catch((error: unknown) => logger.error('could not load the kernel', { error: String(error) })),
+    100,
+  ).unref();
 
   let stopping = false;
   const stop = async (reason: string): Promise<void> => {
@@ -45,7 +103,9 @@ export async function runKernel(options: KernelCommandOptions): Promise<number> 
   };
 
   const parentPid = parentPidFromEnv(env.JPY_PARENT_PID);
-  const stopWatchingParent = parentPid ? watchParent(parentPid, () => void stop('parent process exited')) : () => undefined;
+  const stopWatchingParent = parentPid
+    ? watchParent(parentPid, () => void stop('parent process exited'))
+    : () => undefined;
   const removeSignals = installSignalHandlers({
     onInterrupt: () => void server.interrupt(),
     onTerminate: (signal) => void stop(signal),

@@ -24,7 +24,8 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
   const home = os.homedir();
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Jupyter');
-  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'jupyter');
+  if (process.platform === 'win32')
+    return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'jupyter');
   return path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'jupyter');
 }
 
@@ -32,10 +33,15 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export function sysPrefix(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VIRTUAL_ENV) return env.VIRTUAL_ENV;
   if (env.CONDA_PREFIX) return env.CONDA_PREFIX;
-  const probe = spawnSync('python3', ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8', timeout: 10_000 });
+  const probe = spawnSync('python3', ['-c', 'import sys; print(sys.prefix)'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   const prefix = probe.stdout?.trim();
   if (probe.status !== 0 || !prefix) {
-    throw new Error('Could not find the Python environment for --sys-prefix: activate it, or use --prefix DIR.');
+    throw new Error(
+      'Could not find the Python environment for --sys-prefix: activate it, or use --prefix DIR.',
+    );
   }
   return prefix;
 }
@@ -51,9 +57,13 @@ export function kernelsDir(scope: InstallScope, env: NodeJS.ProcessEnv = process
   }
 }
 
-/** The package's compiled CLI entry point (dist/src/cli/main.js). */
+/**
+ * What kernel.json starts: the bundled CLI (one file, quick to load) when the build made it,
+ * else the compiled entry point dist/src/cli/main.js.
+ */
 export function cliEntryPoint(): string {
-  return path.join(__dirname, 'main.js');
+  const bundle = path.join(__dirname, 'main.bundle.js');
+  return fs.existsSync(bundle) ? bundle : path.join(__dirname, 'main.js');
 }
 
 export function assetsDir(): string {
@@ -89,7 +99,10 @@ export function installKernelSpecs(
     const dir = path.join(base, KIND_INFO[kind].specName);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(kernelSpecFor(kind, extraEnv), null, 2) + '\n');
+    fs.writeFileSync(
+      path.join(dir, 'kernel.json'),
+      JSON.stringify(kernelSpecFor(kind, extraEnv), null, 2) + '\n',
+    );
     for (const logo of ['logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']) {
       const source = path.join(assets, logo);
       if (fs.existsSync(source)) fs.copyFileSync(source, path.join(dir, logo));
@@ -98,7 +111,10 @@ export function installKernelSpecs(
   });
 }
 
-export function uninstallKernelSpecs(scope: InstallScope, env: NodeJS.ProcessEnv = process.env): InstalledSpec[] {
+export function uninstallKernelSpecs(
+  scope: InstallScope,
+  env: NodeJS.ProcessEnv = process.env,
+): InstalledSpec[] {
   const base = kernelsDir(scope, env);
   const removed: InstalledSpec[] = [];
   for (const kind of KERNEL_KINDS) {

@@ -21,7 +21,8 @@ function parseEnvPair(value: string, previous: Record<string, string> = {}): Rec
 
 function parseInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number ≥ 0 (got "${value}").`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`expected a whole number ≥ 0 (got "${value}").`);
   return n;
 }
 
@@ -31,7 +32,9 @@ function collect(value: string, previous: string[] = []): string[] {
 
 export function buildProgram(): Command {
   const program = new Command('glue-kernel')
-    .description('A Jupyter kernel for AWS Glue interactive sessions, with a local backend and a Glue API emulator.')
+    .description(
+      'A Jupyter kernel for AWS Glue interactive sessions, with a local backend and a Glue API emulator.',
+    )
     .version(KERNEL_VERSION)
     .showHelpAfterError();
 
@@ -43,11 +46,20 @@ export function buildProgram(): Command {
     .option('--prefix <dir>', 'into DIR/share/jupyter/kernels')
     .addOption(new Option('--backend <name>', 'backend the kernels use').choices(['glue', 'local']))
     .option('--env <NAME=VALUE>', 'an environment variable for the kernels (repeatable)', parseEnvPair)
-    .action((options: { user?: boolean; sysPrefix?: boolean; prefix?: string; backend?: string; env?: Record<string, string> }) => {
-      const env = { ...(options.env ?? {}) };
-      if (options.backend) env.glue_backend = options.backend;
-      for (const spec of installKernelSpecs(scopeFrom(options), env)) console.log(`Installed kernelspec ${spec.name} in ${spec.dir}`);
-    });
+    .action(
+      (options: {
+        user?: boolean;
+        sysPrefix?: boolean;
+        prefix?: string;
+        backend?: string;
+        env?: Record<string, string>;
+      }) => {
+        const env = { ...(options.env ?? {}) };
+        if (options.backend) env.glue_backend = options.backend;
+        for (const spec of installKernelSpecs(scopeFrom(options), env))
+          console.log(`Installed kernelspec ${spec.name} in ${spec.dir}`);
+      },
+    );
 
   program
     .command('uninstall')
@@ -76,9 +88,17 @@ export function buildProgram(): Command {
     .description('Run a notebook headlessly through the kernel and save its outputs.')
     .argument('<notebook>', 'the .ipynb file')
     .option('-o, --output <file>', 'where to write the executed notebook (default: in place)')
-    .addOption(new Option('--kernel <kind>', 'kernel to use (default: from the notebook)').choices(['pyspark', 'spark']))
     .addOption(
-      new Option('--backend <name>', 'local: Python on this machine; emulator: the embedded Glue emulator; glue: AWS')
+      new Option('--kernel <kind>', 'kernel to use (default: from the notebook)').choices([
+        'pyspark',
+        'spark',
+      ]),
+    )
+    .addOption(
+      new Option(
+        '--backend <name>',
+        'local: Python on this machine; emulator: the embedded Glue emulator; glue: AWS',
+      )
         .choices(['local', 'emulator', 'glue'])
         .default('emulator'),
     )
@@ -95,7 +115,11 @@ export function buildProgram(): Command {
     .description('Run the Glue API emulator: a local Glue interactive-sessions endpoint for any AWS SDK.')
     .option('--host <host>', 'address to bind (loopback unless you say otherwise)', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', parseInteger, 0)
-    .option('--credentials <KEY:SECRET>', 'accepted credentials (repeatable; default: a generated pair)', collect)
+    .option(
+      '--credentials <KEY:SECRET>',
+      'accepted credentials (repeatable; default: a generated pair)',
+      collect,
+    )
     .option('--provision-ms <ms>', 'how long a session stays PROVISIONING', parseInteger)
     .option('--minute-ms <ms>', 'how long an emulated minute lasts (timeouts)', parseInteger)
     .option('--python <path>', 'Python that runs the statements')

@@ -94,6 +94,16 @@ export function buildCreateSessionRequest(input: CreateSessionInput): CreateSess
   if (v.max_capacity !== undefined && v.worker_type !== undefined && v.number_of_workers !== undefined) {
     throw new ConfigError({ setting: 'max_capacity', where, problem: CAPACITY_CONFLICT.replace(/\.$/, '') });
   }
+  // The service refuses one without the other; say so before creating anything.
+  if ((v.worker_type === undefined) !== (v.number_of_workers === undefined)) {
+    const missing = v.worker_type === undefined ? 'worker_type' : 'number_of_workers';
+    throw new ConfigError(
+      { setting: missing, where, problem: 'worker_type and number_of_workers must be set together' },
+      {
+        hint: `Set ${missing} too (e.g. %worker_type G.1X and %number_of_workers 2), or neither for the service defaults.`,
+      },
+    );
+  }
 
   const id = sessionIdFor(v, input.newId);
   if (id.length > SESSION_ID_MAX) {

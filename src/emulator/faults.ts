@@ -113,6 +113,63 @@ export interface CallRecord {
   errorCode?: string;
   accessKeyId?: string;
   fault?: FaultKind;
+  /**
+   * What was asked: for Glue the parsed JSON input (strings longer than REQUEST_STRING_MAX are
+   * cut), for STS/IAM the form parameters without signatures, tokens or other secrets.
+   */
+  request?: Record<string, unknown>;
+}
+
+/** Longest string kept in a logged request (RunStatement Code may be 68,000 characters). */
+export const REQUEST_STRING_MAX = 4096;
+
+function truncated(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.length > REQUEST_STRING_MAX
+      ? `${value.slice(0, REQUEST_STRING_MAX)}…(${value.length - REQUEST_STRING_MAX} more characters)`
+      : value;
+  if (Array.isArray(value)) return value.map(truncated);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, k, {
+        value: truncated(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    return out;
+  }
+  return value;
+}
+
+/** A Glue request body for the call log: its JSON object, or undefined when it is not one. */
+export function glueRequestRecord(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    return truncated(parsed) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Query parameters that are never logged: signing parameters and anything secret. */
+const SECRET_PARAMETER = /^x-amz-|token|secret|signature|password|assertion|credential/i;
+
+/** STS/IAM form parameters for the call log, without secrets (keys, tokens, signatures, MFA codes). */
+export function queryRequestRecord(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (SECRET_PARAMETER.test(k)) continue;
+    Object.defineProperty(out, k, {
+      value: truncated(v),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }
 
 export class CallLog {

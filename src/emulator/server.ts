@@ -8,7 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { ADMIN_PREFIX, handleAdmin, isLoopbackHostHeader, type AdminContext } from './admin';
 import type { CredentialStore } from './credentials';
 import { GlueError } from './errors';
-import { CallLog, FaultInjector, type CallRecord, type Fault } from './faults';
+import {
+  CallLog,
+  FaultInjector,
+  glueRequestRecord,
+  queryRequestRecord,
+  type CallRecord,
+  type Fault,
+} from './faults';
 import { dispatchGlue } from './glue-api';
 import { isGlueOperation } from './model';
 import type { SessionManager } from './sessions';
@@ -207,6 +214,7 @@ export class EmulatorServer {
             413,
           ),
         );
+      log.request = glueRequestRecord(body);
       const auth = this.authenticate(req, body, 'glue');
       log.accessKeyId = auth.ok ? auth.accessKeyId : auth.accessKeyId;
       if (!auth.ok) {
@@ -258,7 +266,13 @@ export class EmulatorServer {
       for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
     const action = params.get('Action') ?? '';
     const service = this.queryService(req, action);
-    log = { time, service, operation: `${service}:${action}`, requestId };
+    log = {
+      time,
+      service,
+      operation: `${service}:${action}`,
+      requestId,
+      request: queryRequestRecord(params),
+    };
     const xml = (r: QueryResult, fault?: Fault): void =>
       finish(r.status, 'text/xml', r.body, {}, r.errorCode, fault);
     const auth = this.authenticate(req, body ?? Buffer.alloc(0), service);

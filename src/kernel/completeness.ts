@@ -51,7 +51,8 @@ function lexPython(code: string): LexState {
       }
       continue;
     }
-    if (c === '\n' && state.brackets.length === 0 && code[i - 1] !== '\\') state.logicalLineStarts.push(i + 1);
+    if (c === '\n' && state.brackets.length === 0 && code[i - 1] !== '\\')
+      state.logicalLineStarts.push(i + 1);
     if (c === '(' || c === '[' || c === '{') state.brackets.push(c);
     else if (c === ')' || c === ']' || c === '}') {
       if (state.brackets.pop() !== PAIRS[c]) {
@@ -136,7 +137,8 @@ export function checkComplete(code: string, kind: KernelKind): IsCompleteResult 
   if (state.invalid) return { status: 'invalid' };
   if (state.openMultiline) return { status: 'incomplete', indent: '' };
   const lastLine = [...lines].reverse().find((l) => l.trim() !== '') ?? '';
-  if (state.brackets.length > 0) return { status: 'incomplete', indent: leadingWhitespace(lastLine) + INDENT_UNIT };
+  if (state.brackets.length > 0)
+    return { status: 'incomplete', indent: leadingWhitespace(lastLine) + INDENT_UNIT };
   if (kind === 'spark') return { status: 'complete' };
   if (/\\$/.test(lastLine)) return { status: 'incomplete', indent: leadingWhitespace(lastLine) };
   if (/:\s*$/.test(stripComment(lastLine))) {
@@ -148,6 +150,7 @@ export function checkComplete(code: string, kind: KernelKind): IsCompleteResult 
       .reverse()
       .find((l) => l.trim() !== '') ?? '';
   const inBlock = leadingWhitespace(lastLogicalLine).length > 0;
-  if (inBlock && !endsWithBlankLine) return { status: 'incomplete', indent: leadingWhitespace(lastLogicalLine) };
+  if (inBlock && !endsWithBlankLine)
+    return { status: 'incomplete', indent: leadingWhitespace(lastLogicalLine) };
   return { status: 'complete' };
 }

@@ -12,6 +12,7 @@ import type {
   KernelInfo,
   OutputSink,
 } from '../jupyter/interpreter';
+import { ConfigError, loadConfigFile, type ResolvedSettings, type SettingsStore } from '../config';
 import type { Logger } from '../log/logger';
 import { splitCell } from '../magics/cell-splitter';
 import { MagicRegistry } from '../magics/registry';
@@ -20,15 +21,24 @@ import type { Backend, BackendNotifier } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 import { checkComplete } from './completeness';
 import { errorOutcome, renderResult } from './render';
-import { KERNEL_VERSION } from './version';
+import { kernelInfoFor } from './kernel-info';
 
 export interface GlueInterpreterOptions {
   kind: KernelKind;
   backend: Backend;
   registry: MagicRegistry;
   logger: Logger;
+  /** The override layer the magics write to. */
+  settings: SettingsStore;
+  /** The environment the other layers are read from. */
+  env: NodeJS.ProcessEnv;
   /** How long shutdown may spend stopping the session (jupyter_client allows ~2.5 s before SIGTERM). */
   shutdownBudgetMs?: number;
+}
+
+/** Errors of the backends carry an ename (SessionTimeout, RegionNotSet, AccessDenied…) and a message for people. */
+function hasEname(error: unknown): error is Error & { ename: string } {
+  return error instanceof Error && typeof (error as { ename?: unknown }).ename === 'string';
 }
 
 /** Thrown inside a cell to end it with an error already rendered. */
@@ -52,6 +62,8 @@ export class GlueInterpreter implements Interpreter {
   private readonly backend: Backend;
   private readonly registry: MagicRegistry;
   private readonly log: Logger;
+  private readonly settings: SettingsStore;
+  private readonly env: NodeJS.ProcessEnv;
   private readonly shutdownBudgetMs: number;
 
   constructor(options: GlueInterpreterOptions) {
@@ -59,37 +71,13 @@ export class GlueInterpreter implements Interpreter {
     this.backend = options.backend;
     this.registry = options.registry;
     this.log = options.logger;
+    this.settings = options.settings;
+    this.env = options.env;
     this.shutdownBudgetMs = options.shutdownBudgetMs ?? 2000;
   }
 
   kernelInfo(): KernelInfo {
-    const python = this.kind === 'pyspark';
-    return {
-      implementation: 'glue-kernel',
-      implementation_version: KERNEL_VERSION,
-      language_info: python
-        ? {
-            name: 'python',
-            version: '3',
-            mimetype: 'text/x-python',
-            file_extension: '.py',
-            pygments_lexer: 'python3',
-            codemirror_mode: 'python',
-            nbconvert_exporter: 'python',
-          }
-        : {
-            name: 'scala',
-            version: '2.12',
-            mimetype: 'text/x-scala',
-            file_extension: '.scala',
-            pygments_lexer: 'scala',
-            codemirror_mode: 'text/x-scala',
-          },
-      banner:
-        `glue-kernel ${KERNEL_VERSION}: ${python ? 'Glue PySpark' : 'Glue Spark (Scala)'} on the ${this.backend.name} backend.\n` +
-        'Type %help for the magics.',
-      help_links: [{ text: 'glue-kernel magics', url: 'https://github.com/glue-kernel/glue-kernel/blob/main/docs/magics.md' }],
-    };
+    return kernelInfoFor(this.kind, this.backend.name);
   }
 
   async execute(request: ExecuteRequest, context: ExecuteContext): Promise<ExecuteOutcome> {
@@ -127,7 +115,11 @@ export class GlueInterpreter implements Interpreter {
           const magic = this.registry.resolve(invocation.name, 'cell');
           return {
             magic,
-            args: this.parseArgs(() => magic.parse(invocation.argText, invocation.body), magic.usage, invocation.line),
+            args: this.parseArgs(
+              () => magic.parse(invocation.argText, invocation.body),
+              magic.usage,
+              invocation.line,
+            ),
           };
         })()
       : undefined;
@@ -160,10 +152,18 @@ export class GlueInterpreter implements Interpreter {
       signal,
       backend: this.backend,
       registry: this.registry,
+      settings: this.settings,
+      resolveSettings: () => this.resolveSettings(),
+      notify: notifierFor(sink),
       runStatement: (code) => this.runStatement(code, sink, signal),
       say: (text) => sink.stream('stdout', text.endsWith('\n') ? text : text + '\n'),
       warn: (text) => sink.stream('stderr', text.endsWith('\n') ? text : text + '\n'),
     };
+  }
+
+  /** Every layer, read now: the environment and ~/.aws/config may have changed. */
+  async resolveSettings(): Promise<ResolvedSettings> {
+    return this.settings.resolve(this.env, await loadConfigFile());
   }
 
   private reportError(error: unknown, sink: OutputSink): ExecuteOutcome {
@@ -174,7 +174,11 @@ export class GlueInterpreter implements Interpreter {
       ename = 'UsageError';
       evalue = error.message;
       traceback = [`UsageError: ${error.message}`, ...(error.usage ? [`Usage: ${error.usage}`] : [])];
-    } else if (error instanceof MagicFailure) {
+    } else if (error instanceof ConfigError) {
+      ename = 'ConfigError';
+      evalue = error.message;
+      traceback = [`ConfigError: ${error.message}`];
+    } else if (error instanceof MagicFailure || hasEname(error)) {
       ename = error.ename;
       evalue = error.message;
       traceback = [`${error.ename}: ${error.message}`];
@@ -182,8 +186,13 @@ export class GlueInterpreter implements Interpreter {
       // Our own bug or an unexpected failure: say so plainly, keep the stack for the log only.
       ename = 'KernelError';
       evalue = error instanceof Error ? error.message : String(error);
-      traceback = [`KernelError: ${evalue}`, 'The kernel log (stderr of the kernel process) has the details.'];
-      this.log.error('unexpected error in a cell', { error: error instanceof Error ? error.stack : String(error) });
+      traceback = [
+        `KernelError: ${evalue}`,
+        'The kernel log (stderr of the kernel process) has the details.',
+      ];
+      this.log.error('unexpected error in a cell', {
+        error: error instanceof Error ? error.stack : String(error),
+      });
     }
     sink.error(ename, evalue, traceback);
     return errorOutcome(ename, evalue, traceback);
@@ -230,7 +239,9 @@ export class GlueInterpreter implements Interpreter {
     try {
       await this.backend.close(budget);
     } catch (error) {
-      this.log.warn('could not stop the session cleanly', { error: error instanceof Error ? error.message : String(error) });
+      this.log.warn('could not stop the session cleanly', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -11,7 +11,11 @@ export function errorOutcome(ename: string, evalue: string, traceback: string[])
 }
 
 /** Jupyter joins traceback entries with newlines; Glue's entries end with one. */
-export function normaliseTraceback(lines: readonly string[] | undefined, ename: string, evalue: string): string[] {
+export function normaliseTraceback(
+  lines: readonly string[] | undefined,
+  ename: string,
+  evalue: string,
+): string[] {
   const joined = (lines ?? []).join('');
   const out = joined.split('\n').filter((l, i, all) => !(l === '' && i === all.length - 1));
   if (out.length === 0) out.push(`${ename}: ${evalue}`);

@@ -17,7 +17,10 @@ export interface Logger {
 
 const SECRET_FIELD = /secret|token|password|signature|^key$|credential/i;
 // AWS secret access keys are 40 base64 characters; session tokens are long base64 blobs.
-const SECRET_VALUE_PATTERNS = [/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, /[A-Za-z0-9/+=]{100,}/g];
+const SECRET_VALUE_PATTERNS = [
+  /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+  /[A-Za-z0-9/+=]{100,}/g,
+];
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -58,7 +61,9 @@ export function createLogger(
   const emit = (lvl: LogLevel, message: string, fields?: LogFields): void => {
     if (LEVEL_ORDER[lvl] < LEVEL_ORDER[level]) return;
     const extra = fields ? ' ' + safeJson(redactor.redactFields(fields)) : '';
-    write(`${new Date().toISOString()} ${lvl.toUpperCase()} [${component}] ${redactor.redact(message)}${extra}\n`);
+    write(
+      `${new Date().toISOString()} ${lvl.toUpperCase()} [${component}] ${redactor.redact(message)}${extra}\n`,
+    );
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -5,13 +5,15 @@ import { MagicUsageError } from './types';
 /** Strips one pair of matching quotes, as the reference's _strip_quotes does. */
 export function stripQuotes(text: string): string {
   const t = text.trim();
-  if (t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0]) return t.slice(1, -1).trim();
+  if (t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0])
+    return t.slice(1, -1).trim();
   return t;
 }
 
 export function noArguments(usage: string): (argText: string) => void {
   return (argText) => {
-    if (argText.trim() !== '') throw new MagicUsageError(`This magic takes no argument (got "${argText.trim()}").`, usage);
+    if (argText.trim() !== '')
+      throw new MagicUsageError(`This magic takes no argument (got "${argText.trim()}").`, usage);
   };
 }
 
@@ -26,8 +28,4 @@ export function requiredArgument(usage: string, what: string): (argText: string)
 export function optionalArgument(argText: string): string | undefined {
   const value = stripQuotes(argText);
   return value === '' ? undefined : value;
-}
-
-export function noBodyExpected(usage: string, body: string): void {
-  if (body.trim() !== '') throw new MagicUsageError('This magic does not take a cell body.', usage);
 }

@@ -8,7 +8,9 @@ export function sqlStatement(body: string): string {
   const sql = body.trim();
   if (sql === '') throw new MagicUsageError('%%sql needs a SQL query in the cell body.', '%%sql\nSELECT …');
   if (sql.includes('"""')) {
-    throw new MagicUsageError('The SQL text cannot contain """ (it is passed to spark.sql as a triple-quoted string).');
+    throw new MagicUsageError(
+      'The SQL text cannot contain """ (it is passed to spark.sql as a triple-quoted string).',
+    );
   }
   return `spark.sql("""${sql}""").show()`;
 }

@@ -2,10 +2,12 @@
 import type { KernelKind } from '../session/kinds';
 import { coreMagics } from './core';
 import { MagicRegistry } from './registry';
+import { sessionMagics } from './session-magics';
+import { settingMagics } from './settings-magics';
 
 export { MagicRegistry, helpMarkdown } from './registry';
 export { splitCell } from './cell-splitter';
 
 export function createRegistry(_kind: KernelKind): MagicRegistry {
-  return new MagicRegistry([...coreMagics]);
+  return new MagicRegistry([...coreMagics, ...settingMagics, ...sessionMagics]);
 }

@@ -10,7 +10,11 @@ export function editDistance(a: string, b: string): number {
     previous[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j];
-      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous[j] = Math.min(
+        previous[j] + 1,
+        previous[j - 1] + 1,
+        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -113,7 +117,9 @@ export class MagicRegistry {
     const match = /^(%%?)([\w-]+)/.exec(token.trim());
     if (!match) return undefined;
     const magic =
-      this.find(match[2], match[1] === '%%' ? 'cell' : 'line') ?? this.find(match[2], 'line') ?? this.find(match[2], 'cell');
+      this.find(match[2], match[1] === '%%' ? 'cell' : 'line') ??
+      this.find(match[2], 'line') ??
+      this.find(match[2], 'cell');
     if (!magic) return undefined;
     const markdown = magicMarkdown(magic);
     const plain = `${magic.usage}\n\n${magic.summary}${magic.details ? `\n\n${magic.details}` : ''}`;

@@ -1,8 +1,9 @@
 // One definition per magic: its name, kind, argument syntax, help and handler. The registry
 // uses these definitions for parsing, validation, completion, inspection, %help and the
 // generated docs/magics.md, so none of those can drift from what the magic really does.
+import type { ResolvedSettings, SettingsStore } from '../config';
 import type { OutputSink } from '../jupyter/interpreter';
-import type { Backend } from '../session/backend';
+import type { Backend, BackendNotifier } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 
 export type MagicKind = 'line' | 'cell';
@@ -34,6 +35,12 @@ export interface MagicContext {
   sink: OutputSink;
   signal: AbortSignal;
   backend: Backend;
+  /** The override layer (magics and %%configure). */
+  settings: SettingsStore;
+  /** Every layer resolved now (environment and ~/.aws/config are read fresh). */
+  resolveSettings(): Promise<ResolvedSettings>;
+  /** Output channel for backend operations (session creation steps, warnings). */
+  notify: BackendNotifier;
   /** The magic registry, for %help. */
   registry: { all(): readonly MagicDefinition[] };
   /** Runs code as a statement in the session (used by %%sql). Renders its output. */

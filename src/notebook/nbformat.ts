@@ -33,7 +33,9 @@ export function readNotebook(file: string): Notebook {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file} is not a readable JSON notebook: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `${file} is not a readable JSON notebook: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const result = NotebookSchema.safeParse(parsed);
   if (!result.success) {
@@ -105,7 +107,12 @@ export class OutputCollector {
           metadata: content.metadata ?? {},
         };
       case 'error':
-        return { output_type: 'error', ename: content.ename, evalue: content.evalue, traceback: content.traceback };
+        return {
+          output_type: 'error',
+          ename: content.ename,
+          evalue: content.evalue,
+          traceback: content.traceback,
+        };
       default:
         return undefined;
     }

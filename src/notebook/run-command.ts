@@ -21,7 +21,9 @@ export function describeOutput(message: JupyterMessage): string | undefined {
       const data = (content.data ?? {}) as Record<string, unknown>;
       if (typeof data['text/plain'] === 'string' && !data['image/png']) return `${data['text/plain']}\n`;
       const kinds = Object.entries(data).map(([mime, value]) =>
-        typeof value === 'string' && mime.startsWith('image/') ? `${mime}, ${Math.round((value.length * 3) / 4 / 1024)} KiB` : mime,
+        typeof value === 'string' && mime.startsWith('image/')
+          ? `${mime}, ${Math.round((value.length * 3) / 4 / 1024)} KiB`
+          : mime,
       );
       return `[${kinds.join('; ')}]\n`;
     }
@@ -37,7 +39,9 @@ export async function runNotebookCommand(file: string, options: RunCommandOption
   const kind = options.kernel ?? kindOf(notebookKernelName(notebook));
   const out = process.stdout;
   const backend = await backendEnvironment(options.backend, { python: options.python });
-  out.write(`Running ${path.basename(file)} on the ${kind === 'spark' ? 'Glue Spark' : 'Glue PySpark'} kernel (${backend.description})\n`);
+  out.write(
+    `Running ${path.basename(file)} on the ${kind === 'spark' ? 'Glue Spark' : 'Glue PySpark'} kernel (${backend.description})\n`,
+  );
   let reports: CellReport[];
   try {
     reports = await runNotebook(notebook, {
@@ -63,6 +67,8 @@ export async function runNotebookCommand(file: string, options: RunCommandOption
   const ok = reports.filter((r) => r.status === 'ok').length;
   const failed = reports.filter((r) => r.status === 'error').length;
   const skipped = reports.filter((r) => r.status === 'skipped').length;
-  out.write(`\n${reports.length} code cells: ${ok} ok, ${failed} failed${skipped ? `, ${skipped} not run` : ''}. Wrote ${target}\n`);
+  out.write(
+    `\n${reports.length} code cells: ${ok} ok, ${failed} failed${skipped ? `, ${skipped} not run` : ''}. Wrote ${target}\n`,
+  );
   return failed > 0 && !options.allowErrors ? 1 : 0;
 }

@@ -36,7 +36,7 @@ export interface DeathInfo {
   signal: NodeJS.Signals | null;
   /** True when stop() was called (the death was asked for). */
   stopped: boolean;
-  /** The end of the child's stderr, for the traceback. */
+  /** The end of the statement's stderr (e.g. faulthandler's crash report), for the traceback. */
   stderrTail: string;
 }
 
@@ -53,7 +53,15 @@ export function runnerDiedOutput(info: DeathInfo, executionCount?: number): Stat
     : `The Python process ${how} while running this statement; all variables are lost. ` +
       'Start a new session to continue.';
   const tail = info.stderrTail.trim();
-  const traceback = tail ? [...tail.split('\n').slice(-20).map((line) => line + '\n'), `RunnerDied: ${value}\n`] : [`RunnerDied: ${value}\n`];
+  const traceback = tail
+    ? [
+        ...tail
+          .split('\n')
+          .slice(-40)
+          .map((line) => line + '\n'),
+        `RunnerDied: ${value}\n`,
+      ]
+    : [`RunnerDied: ${value}\n`];
   return {
     Status: 'error',
     ...(executionCount !== undefined ? { ExecutionCount: executionCount } : {}),

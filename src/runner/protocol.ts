@@ -40,7 +40,12 @@ export function parseEvent(line: string): { event?: RunnerEvent; problem?: strin
   switch (value.event) {
     case 'ready': {
       const e = value.engine;
-      if (isObject(e) && typeof e.name === 'string' && typeof e.description === 'string' && typeof e.python_version === 'string') {
+      if (
+        isObject(e) &&
+        typeof e.name === 'string' &&
+        typeof e.description === 'string' &&
+        typeof e.python_version === 'string'
+      ) {
         return {
           event: {
             event: 'ready',
@@ -52,7 +57,11 @@ export function parseEvent(line: string): { event?: RunnerEvent; problem?: strin
       break;
     }
     case 'stream':
-      if ((typeof value.id === 'string' || value.id === null) && isStreamName(value.name) && typeof value.text === 'string') {
+      if (
+        (typeof value.id === 'string' || value.id === null) &&
+        isStreamName(value.name) &&
+        typeof value.text === 'string'
+      ) {
         return { event: { event: 'stream', id: value.id, name: value.name, text: value.text } };
       }
       break;
@@ -67,7 +76,9 @@ export function parseEvent(line: string): { event?: RunnerEvent; problem?: strin
       break;
     case 'log':
       if (typeof value.message === 'string') {
-        return { event: { event: 'log', level: value.level === 'warn' ? 'warn' : 'debug', message: value.message } };
+        return {
+          event: { event: 'log', level: value.level === 'warn' ? 'warn' : 'debug', message: value.message },
+        };
       }
       break;
   }

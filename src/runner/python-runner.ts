@@ -103,11 +103,16 @@ const DRAIN_WAIT_MS = 250;
 
 /** runner.py next to the compiled file (dist/src/runner/, an installed package), else the source tree. */
 export function locateRunnerScript(): string {
-  const candidates = [path.join(__dirname, 'runner.py'), path.resolve(__dirname, '..', '..', '..', 'src', 'runner', 'runner.py')];
+  const candidates = [
+    path.join(__dirname, 'runner.py'),
+    path.resolve(__dirname, '..', '..', '..', 'src', 'runner', 'runner.py'),
+  ];
   for (const candidate of candidates) {
     if (fs.existsSync(candidate)) return candidate;
   }
-  throw new RunnerStartError(`runner.py was not found; looked at ${candidates.join(' and ')}. Rebuild the package (npm run build).`);
+  throw new RunnerStartError(
+    `runner.py was not found; looked at ${candidates.join(' and ')}. Rebuild the package (npm run build).`,
+  );
 }
 
 export class PythonRunner extends EventEmitter {
@@ -270,7 +275,7 @@ export class PythonRunner extends EventEmitter {
           finish(
             new RunnerStartError(
               `Python interpreter "${this.python}" was not found (spawn ENOENT). ` +
-                'Install Python 3.9 or newer, or set the runner\'s python option to its path.',
+                "Install Python 3.9 or newer, or set the runner's python option to its path.",
             ),
           );
         } else {
@@ -279,7 +284,10 @@ export class PythonRunner extends EventEmitter {
       });
       this.child.once('exit', (code, signal) => {
         // Give the pipes a moment so the stderr tail and a fatal event are complete.
-        setTimeout(() => finish(this.startError(`${describeExit(code, signal)} before it was ready`)), DRAIN_WAIT_MS);
+        setTimeout(
+          () => finish(this.startError(`${describeExit(code, signal)} before it was ready`)),
+          DRAIN_WAIT_MS,
+        );
       });
       this.attach();
     });
@@ -287,7 +295,8 @@ export class PythonRunner extends EventEmitter {
 
   private startError(what: string): RunnerStartError {
     const tail = this.stderrTail.value.trim();
-    const message = `The Python runner (${this.python}) ${what}.` + (tail ? `\nIts stderr ended with:\n${tail}` : '');
+    const message =
+      `The Python runner (${this.python}) ${what}.` + (tail ? `\nIts stderr ended with:\n${tail}` : '');
     return new RunnerStartError(message, tail);
   }
 
@@ -435,11 +444,13 @@ export class PythonRunner extends EventEmitter {
       if (job.result) {
         job.resolve(job.onStream ? job.result : foldStreams(job.result, job.stdout, job.stderr));
       } else {
+        // The statement's stderr (often the crash report) goes into the traceback, unless it
+        // was already streamed live; stdout is folded as usual.
         const died = runnerDiedOutput(
-          { code, signal, stopped: this.stopping, stderrTail: job.stderrTail.value },
+          { code, signal, stopped: this.stopping, stderrTail: job.onStream ? '' : job.stderrTail.value },
           job.executionCount,
         );
-        job.resolve(job.onStream ? died : foldStreams(died, job.stdout, job.stderr));
+        job.resolve(job.onStream ? died : foldStreams(died, job.stdout, ''));
       }
     }
     for (const queued of this.queue.splice(0)) queued.reject(this.notRunningError());

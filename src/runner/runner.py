@@ -95,20 +95,58 @@ def _critical():
                 raise KeyboardInterrupt
 
 
-def _on_sigint(_signum, _frame):
-    if not _state.in_user:
-        return  # idle: ignored
-    _state.interrupted = True
+def _call_interrupt_hook():
     hook = _state.on_interrupt
     if hook is not None:
         try:
             hook()
         except Exception:
             pass
+
+
+def _on_sigint(_signum, _frame):
+    if not _state.in_user:
+        return  # idle: ignored
+    _state.interrupted = True
+    # The watcher thread may have called the engine's cancel hook already, or may see the
+    # statement end before it gets the GIL; cancelling twice is harmless, never is not.
+    _call_interrupt_hook()
     if _state.defer > 0:
         _state.pending_interrupt = True
         return
     raise KeyboardInterrupt
+
+
+def _install_interrupt_watcher():
+    """Python runs signal handlers only when the main thread returns to the interpreter, so a
+    statement stuck in an engine's C code (a DuckDB query, a Spark job) would not notice SIGINT.
+    The C-level handler also writes the signal number to a wakeup socket; this thread reads it
+    and calls the engine's cancel hook at once (both hooks are safe from another thread)."""
+    if _state.on_interrupt is None:
+        return
+    try:
+        import socket
+
+        reader, writer = socket.socketpair()
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    except (OSError, ValueError, AttributeError):
+        return
+
+    def watch():
+        while True:
+            try:
+                data = reader.recv(64)
+            except OSError:
+                return
+            if not data:
+                return
+            if signal.SIGINT in data and _state.in_user:
+                _state.interrupted = True
+                _call_interrupt_hook()
+
+    threading.Thread(target=watch, name="glue-runner-interrupt", daemon=True).start()
+    _install_interrupt_watcher.keep = (reader, writer)  # the sockets live as long as the process
 
 
 # --------------------------------------------------------------------------------------------
@@ -505,8 +543,16 @@ def _setup_duckdb(ns):
     description = "DuckDB %s via duckdb.experimental.spark (a PySpark-like API, local and in-process)" % (
         duckdb.__version__
     )
-    # DuckDB checks for SIGINT itself and aborts the running query ("Query interrupted").
-    return Engine("duckdb", description, stop=None)
+    def interrupt():
+        # DuckDB polls for SIGINT itself, but with duckdb 1.5.6 only the first SIGINT in a
+        # process stopped a query (observed); interrupting the connection always works.
+        spark.conn.interrupt()
+        try:
+            duckdb.default_connection().interrupt()
+        except Exception:
+            pass
+
+    return Engine("duckdb", description, stop=None, on_interrupt=interrupt)
 
 
 def setup_engine(requested, ns, log):
@@ -537,9 +583,8 @@ def setup_engine(requested, ns, log):
 # Execution
 # --------------------------------------------------------------------------------------------
 class Executor:
-    def __init__(self, ns, hub):
+    def __init__(self, ns):
         self.ns = ns
-        self.hub = hub
         self.count = 0
 
     def execute(self, statement_id, code):
@@ -559,6 +604,10 @@ class Executor:
             _state.in_user = False
             output = self._error_output(exc, n)
         _state.pending_interrupt = False
+        if signal.getsignal(signal.SIGINT) is not _on_sigint:
+            # The statement installed its own SIGINT handler: take interrupts back, or the next
+            # idle SIGINT could kill the runner.
+            signal.signal(signal.SIGINT, _on_sigint)
         return output
 
     def _run_cell(self, code, n):
@@ -741,13 +790,21 @@ def main(argv=None):
     if captured.getvalue():
         log.append(captured.getvalue())
 
+    try:
+        import faulthandler
+
+        # A crash leaves the statement's Python stack on fd 2, which the driver reports.
+        faulthandler.enable(file=sys.__stderr__, all_threads=False)
+    except Exception:
+        pass
     hub = StreamHub(channel)
     sys.stdout = StreamWriter(hub, "stdout", 1)
     sys.stderr = StreamWriter(hub, "stderr", 2)
     _state.on_interrupt = engine.on_interrupt
     signal.signal(signal.SIGINT, _on_sigint)
+    _install_interrupt_watcher()
     fflush = _load_libc_fflush()
-    executor = Executor(ns, hub)
+    executor = Executor(ns)
 
     commands = queue.Queue()
     reader = threading.Thread(
@@ -763,7 +820,10 @@ def main(argv=None):
     )
 
     while True:
-        command = commands.get()
+        try:
+            command = commands.get()
+        except KeyboardInterrupt:
+            continue  # user code replaced our SIGINT handler; idle interrupts stay harmless
         if command is None or command.get("cmd") == "shutdown":
             break
         if command.get("cmd") != "execute":

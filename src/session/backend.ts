@@ -33,6 +33,8 @@ export interface SessionSummary {
 
 export interface Backend {
   readonly name: 'local' | 'glue';
+  /** Present on backends with remote sessions (Glue): list, reconnect, delete, tag, assume role. */
+  readonly sessions?: SessionOperations;
   /** True when a session (or runner process) exists now. */
   hasSession(): boolean;
   /** Runs one statement, starting the session first if there is none. */
@@ -43,4 +45,33 @@ export interface Backend {
   stopSession(notify: BackendNotifier): Promise<boolean>;
   /** Releases everything (kernel shutdown): stops the session, bounded by the signal. */
   close(signal: AbortSignal): Promise<void>;
+}
+
+/** One row of %list_sessions. */
+export interface SessionListEntry {
+  id: string;
+  status: string;
+  createdOn?: Date;
+  /** True for the kernel's current session. */
+  current: boolean;
+}
+
+export type AssumeRoleRequest =
+  | { kind: 'role'; roleArn: string }
+  | { kind: 'credentials'; accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/** What a remote (Glue) backend offers beyond running statements; the magics use it. */
+export interface SessionOperations {
+  readonly sessionId: string | undefined;
+  listSessions(signal: AbortSignal): Promise<SessionListEntry[]>;
+  reconnect(id: string, notify: BackendNotifier, signal: AbortSignal): Promise<void>;
+  /** Deletes the given session, or the current one; returns the id deleted. */
+  deleteSession(id: string | undefined, notify: BackendNotifier, signal: AbortSignal): Promise<string>;
+  /** Tags the current session now; false when there is none. */
+  tagSession(tags: Record<string, string>, signal: AbortSignal): Promise<boolean>;
+  /** Switches the AWS credentials the backend uses (undefined: back to the default chain). */
+  setAssumeRole(
+    request: AssumeRoleRequest | undefined,
+    signal: AbortSignal,
+  ): Promise<{ arn: string } | undefined>;
 }

@@ -1,7 +1,11 @@
-// Chooses the backend from the environment (or the kernelspec's env): glue_backend=local
-// runs statements in a local Python process; anything else talks to Glue.
+// Chooses and builds the backend from the settings (glue_backend in the environment, the
+// kernelspec's env or ~/.aws/config): `local` runs statements in a local Python process;
+// `glue` talks to AWS Glue, or to the emulator through an endpoint URL.
+import type { ResolvedSettings } from '../config';
+import { KERNEL_VERSION } from '../kernel/version';
 import type { Logger } from '../log/logger';
 import type { Backend } from './backend';
+import { configSessionRequest, GlueBackend } from './glue';
 import type { KernelKind } from './kinds';
 import { LocalBackend } from './local/local-backend';
 
@@ -9,27 +13,51 @@ export interface BackendFactoryOptions {
   kind: KernelKind;
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** The settings at kernel start (backend, python); undefined when a layer is invalid. */
+  initial: ResolvedSettings | undefined;
+  /** Every layer resolved now; the Glue backend reads it when it needs clients or a session. */
+  resolve: () => Promise<ResolvedSettings>;
+  /** %%configure job arguments. */
+  jobArguments: () => Readonly<Record<string, string>>;
 }
 
-export type BackendName = 'local' | 'glue';
-
-export function backendName(env: NodeJS.ProcessEnv): BackendName {
-  const raw = (env.glue_backend ?? env.GLUE_BACKEND ?? 'glue').trim().toLowerCase();
-  if (raw === 'local' || raw === 'glue') return raw;
-  throw new Error(`glue_backend must be "local" or "glue" (got "${raw}").`);
+export class MissingRegionError extends Error {
+  readonly ename = 'RegionNotSet';
+  constructor() {
+    super(
+      'No AWS region is set. Set one with %region <region> (e.g. %region us-east-1), the AWS_REGION environment ' +
+        'variable, or region = … in your ~/.aws/config profile.',
+    );
+    this.name = 'MissingRegionError';
+  }
 }
 
-export function createBackend({ kind, env, logger }: BackendFactoryOptions): Backend {
-  const name = backendName(env);
-  if (name === 'local') {
+export function createBackend(options: BackendFactoryOptions): Backend {
+  const { kind, env, logger } = options;
+  const values = options.initial?.values;
+  if (values?.backend === 'local') {
     return new LocalBackend({
       kind,
-      python: env.glue_python ?? env.GLUE_PYTHON ?? 'python3',
+      python: values.python,
       engine: parseEngine(env.glue_local_engine ?? env.GLUE_LOCAL_ENGINE),
       logger: logger.child('local'),
     });
   }
-  throw new Error('The Glue backend is not available in this build yet: set glue_backend=local.');
+  return new GlueBackend({
+    kind,
+    logger: logger.child('glue'),
+    clientSettings: async () => {
+      const resolved = (await options.resolve()).values;
+      if (!resolved.region) throw new MissingRegionError();
+      return { region: resolved.region, endpoint: resolved.endpoint_url, profile: resolved.profile };
+    },
+    sessionRequest: configSessionRequest({
+      kind,
+      kernelVersion: KERNEL_VERSION,
+      settings: options.resolve,
+      jobArguments: options.jobArguments,
+    }),
+  });
 }
 
 function parseEngine(value: string | undefined): 'auto' | 'pyspark' | 'duckdb' | 'plain' {

@@ -15,9 +15,21 @@ export interface KernelEnv {
   cleanup(): void;
 }
 
-export function installedKernelEnv(extraKernelEnv: Record<string, string> = {}, backend = 'local'): KernelEnv {
+export function installedKernelEnv(
+  extraKernelEnv: Record<string, string> = {},
+  backend = 'local',
+): KernelEnv {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-kernel-test-'));
-  const args = [CLI, 'install', '--prefix', dir, '--backend', backend, '--env', `glue_python=${runnerPython()}`];
+  const args = [
+    CLI,
+    'install',
+    '--prefix',
+    dir,
+    '--backend',
+    backend,
+    '--env',
+    `glue_python=${runnerPython()}`,
+  ];
   for (const [k, v] of Object.entries(extraKernelEnv)) args.push('--env', `${k}=${v}`);
   const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`glue-kernel install failed: ${result.stderr}`);
@@ -38,9 +50,17 @@ export interface RunResult {
 }
 
 /** Runs a program (argument array, no shell) and collects its output. */
-export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

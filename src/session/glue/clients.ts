@@ -65,7 +65,8 @@ export function memoizeCredentials(
   let value: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
   return () => {
-    if (value && (value.expiration === undefined || value.expiration.getTime() - now() > REFRESH_MARGIN_MS)) return Promise.resolve(value);
+    if (value && (value.expiration === undefined || value.expiration.getTime() - now() > REFRESH_MARGIN_MS))
+      return Promise.resolve(value);
     pending ??= provider()
       .then((v) => {
         value = v;
@@ -116,8 +117,21 @@ export function sdkLoaded(): boolean {
 export function settingsKey(s: AwsClientSettings): string {
   const ar = s.assumeRole;
   const assume = ar === undefined ? '' : ar.kind === 'role' ? `role:${ar.roleArn}` : `keys:${ar.accessKeyId}`;
-  const creds = s.credentials === undefined ? '' : typeof s.credentials === 'function' ? 'provider' : `static:${s.credentials.accessKeyId}`;
-  return JSON.stringify([s.region, s.endpoint ?? '', s.stsEndpoint ?? '', s.iamEndpoint ?? '', s.profile ?? '', assume, creds]);
+  const creds =
+    s.credentials === undefined
+      ? ''
+      : typeof s.credentials === 'function'
+        ? 'provider'
+        : `static:${s.credentials.accessKeyId}`;
+  return JSON.stringify([
+    s.region,
+    s.endpoint ?? '',
+    s.stsEndpoint ?? '',
+    s.iamEndpoint ?? '',
+    s.profile ?? '',
+    assume,
+    creds,
+  ]);
 }
 
 /** A region that is missing or malformed, with what to do about it. */
@@ -139,7 +153,10 @@ export function checkRegion(region: string | undefined): string {
         'or AWS_REGION in the environment, or region in your ~/.aws/config profile.',
     );
   }
-  if (!REGION.test(r)) throw new RegionError(`"${region}" is not an AWS region name (e.g. us-east-1, eu-west-2). Fix it with %region <region>.`);
+  if (!REGION.test(r))
+    throw new RegionError(
+      `"${region}" is not an AWS region name (e.g. us-east-1, eu-west-2). Fix it with %region <region>.`,
+    );
   return r;
 }
 
@@ -148,18 +165,27 @@ export function createClients(settings: AwsClientSettings): AwsClients {
   const region = checkRegion(settings.region);
   const m = loadSdk();
   const base: AwsCredentialIdentity | AwsCredentialIdentityProvider =
-    settings.credentials ?? m.credentials.fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
+    settings.credentials ??
+    m.credentials.fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
   let source: AwsCredentialIdentity | AwsCredentialIdentityProvider = base;
   const ar = settings.assumeRole;
   if (ar?.kind === 'role') {
     source = m.credentials.fromTemporaryCredentials({
       masterCredentials: base,
-      params: { RoleArn: ar.roleArn, RoleSessionName: ar.sessionName ?? 'glue-kernel', DurationSeconds: ar.durationSeconds },
+      params: {
+        RoleArn: ar.roleArn,
+        RoleSessionName: ar.sessionName ?? 'glue-kernel',
+        DurationSeconds: ar.durationSeconds,
+      },
       clientConfig: { region, ...(settings.stsEndpoint ? { endpoint: settings.stsEndpoint } : {}) },
     });
   } else if (ar?.kind === 'credentials') {
     // Keys given as such cannot be refreshed: there is nothing to refresh them from.
-    source = { accessKeyId: ar.accessKeyId, secretAccessKey: ar.secretAccessKey, sessionToken: ar.sessionToken };
+    source = {
+      accessKeyId: ar.accessKeyId,
+      secretAccessKey: ar.secretAccessKey,
+      sessionToken: ar.sessionToken,
+    };
   }
   const credentials = memoizeCredentials(source);
   const glue = new m.glue.GlueClient({
@@ -169,8 +195,16 @@ export function createClients(settings: AwsClientSettings): AwsClients {
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   });
   glue.middlewareStack.use(rawStatementOutputPlugin);
-  const sts = new m.sts.STSClient({ region, credentials, ...(settings.stsEndpoint ? { endpoint: settings.stsEndpoint } : {}) });
-  const iam = new m.iam.IAMClient({ region, credentials, ...(settings.iamEndpoint ? { endpoint: settings.iamEndpoint } : {}) });
+  const sts = new m.sts.STSClient({
+    region,
+    credentials,
+    ...(settings.stsEndpoint ? { endpoint: settings.stsEndpoint } : {}),
+  });
+  const iam = new m.iam.IAMClient({
+    region,
+    credentials,
+    ...(settings.iamEndpoint ? { endpoint: settings.iamEndpoint } : {}),
+  });
   return {
     settings: { ...settings, region },
     key: settingsKey(settings),

@@ -24,7 +24,12 @@ const ACCESS_KEY_ID = /\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
 export function safeMessage(err: unknown): string {
   let text: string;
   if (err instanceof Error) text = err.message;
-  else if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') text = (err as { message: string }).message;
+  else if (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { message?: unknown }).message === 'string'
+  )
+    text = (err as { message: string }).message;
   else text = String(err);
   text = redactor.redact(text).replace(ACCESS_KEY_ID, (m) => `${m.slice(0, 4)}…`);
   text = text.trim();
@@ -54,7 +59,20 @@ const CREDENTIAL_CODES = new Set([
   'RequestExpired',
 ]);
 
-const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
 
 function nodeCode(err: unknown, depth = 0): string | undefined {
   if (typeof err !== 'object' || err === null || depth > 5) return undefined;
@@ -77,16 +95,21 @@ export interface DescribeContext {
 /** Turns any error from an AWS call into a GlueKernelError with a message for people. */
 export function describeAwsError(err: unknown, ctx: DescribeContext): GlueKernelError {
   if (err instanceof GlueKernelError) return err;
-  if (isAbortError(err)) return new GlueKernelError('Interrupted', `${ctx.doing} was interrupted.`, { cause: err });
+  if (isAbortError(err))
+    return new GlueKernelError('Interrupted', `${ctx.doing} was interrupted.`, { cause: err });
   const code = errorCode(err) ?? 'Error';
-  const said = safeMessage(err);
+  // The service's text usually ends with a period; the sentences added below bring their own.
+  const said = safeMessage(err).replace(/\.\s*$/, '');
   const head = `${ctx.doing} failed: ${ctx.operation} returned ${code}: ${said}`;
   const source = ctx.credentialSource ?? 'your AWS credentials';
   const exhausted = (err as RetriesExhausted | undefined)?.$retriesExhausted;
   const status = httpStatus(err);
   const net = nodeCode(err);
 
-  if (CREDENTIAL_CODES.has(code) || /\bSSO\b.*(expired|refresh)|token.*expired|could not load credentials/i.test(said)) {
+  if (
+    CREDENTIAL_CODES.has(code) ||
+    /\bSSO\b.*(expired|refresh)|token.*expired|could not load credentials/i.test(said)
+  ) {
     return new GlueKernelError(
       'AwsCredentialsError',
       `${ctx.doing} failed: the AWS credentials from ${source} are missing, invalid or expired (${code}: ${said}). ` +
@@ -96,7 +119,10 @@ export function describeAwsError(err: unknown, ctx: DescribeContext): GlueKernel
       { cause: err },
     );
   }
-  if ((code === 'AccessDeniedException' || code === 'AccessDenied' || status === 403) && ctx.operation === 'AssumeRole') {
+  if (
+    (code === 'AccessDeniedException' || code === 'AccessDenied' || status === 403) &&
+    ctx.operation === 'AssumeRole'
+  ) {
     return new GlueKernelError(
       'AccessDenied',
       `${head}. Your base credentials may not assume this role: they need sts:AssumeRole on it, and the role's trust policy must name them. Check the role ARN, or use %profile / credentials that may assume it.`,
@@ -143,12 +169,23 @@ export function describeAwsError(err: unknown, ctx: DescribeContext): GlueKernel
       { cause: err },
     );
   }
-  if (code === 'EntityNotFoundException') return new GlueKernelError('EntityNotFound', `${head}.`, { cause: err });
+  if (code === 'EntityNotFoundException')
+    return new GlueKernelError('EntityNotFound', `${head}.`, { cause: err });
   if (code === 'InvalidInputException' || code === 'ValidationException') {
-    return new GlueKernelError(code.replace(/Exception$/, ''), `${head}. Check the session settings (%status shows the current ones, %help lists the magics).`, { cause: err });
+    return new GlueKernelError(
+      code.replace(/Exception$/, ''),
+      `${head}. Check the session settings (%status shows the current ones, %help lists the magics).`,
+      { cause: err },
+    );
   }
   if (classifyError(err) !== 'permanent') {
-    return new GlueKernelError('GlueServiceError', `${head}. This is usually temporary: try again in a moment.`, { cause: err });
+    return new GlueKernelError(
+      'GlueServiceError',
+      `${head}. This is usually temporary: try again in a moment.`,
+      { cause: err },
+    );
   }
-  return new GlueKernelError(code === 'Error' ? 'GlueError' : code.replace(/Exception$/, ''), `${head}.`, { cause: err });
+  return new GlueKernelError(code === 'Error' ? 'GlueError' : code.replace(/Exception$/, ''), `${head}.`, {
+    cause: err,
+  });
 }

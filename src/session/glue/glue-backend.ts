@@ -12,9 +12,23 @@ import { randomUUID } from 'node:crypto';
 import type { Session, Statement } from '@aws-sdk/client-glue';
 import type { Logger } from '../../log/logger';
 import type { StatementOutput } from '../../runner/statement-output';
-import type { Backend, BackendNotifier, RunOptions, SessionSummary, StatementResult } from '../backend';
+import type {
+  Backend,
+  BackendNotifier,
+  RunOptions,
+  SessionListEntry,
+  SessionOperations,
+  SessionSummary,
+  StatementResult,
+} from '../backend';
 import type { KernelKind } from '../kinds';
-import { createClients, settingsKey, type AssumeRoleSetting, type AwsClients, type AwsClientSettings } from './clients';
+import {
+  createClients,
+  settingsKey,
+  type AssumeRoleSetting,
+  type AwsClients,
+  type AwsClientSettings,
+} from './clients';
 import { describeAwsError, GlueKernelError } from './errors';
 import { discoverRole, sessionArn, type CallerIdentity } from './identity';
 import {
@@ -29,7 +43,12 @@ import {
   type PollSchedule,
 } from './poll';
 import { errorCode, withRetry, type RetryPolicy } from './retry';
-import type { CreateSessionRequest, CreateSessionRequestProvider, PartialCreateSessionRequest, SessionRequestHelpers } from './session-request';
+import type {
+  CreateSessionRequest,
+  CreateSessionRequestProvider,
+  PartialCreateSessionRequest,
+  SessionRequestHelpers,
+} from './session-request';
 
 export interface GlueBackendOptions {
   kind: KernelKind;
@@ -54,15 +73,6 @@ export interface GlueBackendOptions {
   clientFactory?: (settings: AwsClientSettings) => AwsClients;
 }
 
-/** One row of %list_sessions. */
-export interface SessionListEntry {
-  id: string;
-  status: string;
-  createdOn?: Date;
-  /** True for the kernel's current session. */
-  current: boolean;
-}
-
 interface ActiveSession {
   id: string;
   clients: AwsClients;
@@ -73,7 +83,11 @@ interface ActiveSession {
 
 const GONE_HINT = 'The next code cell starts a new session; variables defined in the old one are gone.';
 /** Errors from RunStatement/GetStatement that may mean the session itself has ended. */
-const SESSION_STATE_CODES = new Set(['InvalidInputException', 'IllegalSessionStateException', 'EntityNotFoundException']);
+const SESSION_STATE_CODES = new Set([
+  'InvalidInputException',
+  'IllegalSessionStateException',
+  'EntityNotFoundException',
+]);
 const LIVE_STATUSES = new Set(['READY', 'PROVISIONING']);
 
 function sessionEname(status: string | undefined): string {
@@ -116,26 +130,39 @@ function kernelError(err: unknown): GlueKernelError {
     const ename = (err as { ename?: unknown }).ename;
     if (typeof ename === 'string') return new GlueKernelError(ename, err.message, { cause: err });
     if (err.name === 'ConfigError') return new GlueKernelError('ConfigError', err.message, { cause: err });
-    return new GlueKernelError(err.name && err.name !== 'Error' ? err.name : 'GlueKernelError', err.message, { cause: err });
+    return new GlueKernelError(err.name && err.name !== 'Error' ? err.name : 'GlueKernelError', err.message, {
+      cause: err,
+    });
   }
   return new GlueKernelError('GlueKernelError', String(err));
 }
 
 /** A signal that aborts when any of the given signals does, or after `ms`. */
 function boundedSignal(ms: number, ...signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any([AbortSignal.timeout(ms), ...signals.filter((s): s is AbortSignal => s !== undefined)]);
+  return AbortSignal.any([
+    AbortSignal.timeout(ms),
+    ...signals.filter((s): s is AbortSignal => s !== undefined),
+  ]);
 }
 
-export class GlueBackend implements Backend {
+export class GlueBackend implements Backend, SessionOperations {
   readonly name = 'glue' as const;
+  /** The magics' view of this backend (list, reconnect, delete, tag, assume role). */
+  readonly sessions: SessionOperations = this;
   private session?: ActiveSession;
   private cachedClients?: AwsClients;
+  private cachedKey?: string;
   private identities = new WeakMap<AwsClients, Promise<CallerIdentity>>();
   private provider?: CreateSessionRequestProvider;
   private assumeRole?: AssumeRoleSetting;
   /** Said once, when the next session is created after the previous one ended. */
   private endedNote?: string;
-  private readonly o: Required<Pick<GlueBackendOptions, 'readyTimeoutMs' | 'cancelWaitMs' | 'progressAfterMs' | 'statusIntervalMs' | 'stopTimeoutMs'>>;
+  private readonly o: Required<
+    Pick<
+      GlueBackendOptions,
+      'readyTimeoutMs' | 'cancelWaitMs' | 'progressAfterMs' | 'statusIntervalMs' | 'stopTimeoutMs'
+    >
+  >;
   private readonly schedules: { statement: PollSchedule; session: PollSchedule; cancel: PollSchedule };
 
   constructor(private readonly options: GlueBackendOptions) {
@@ -176,14 +203,23 @@ export class GlueBackend implements Backend {
    * who they are. A session that already exists keeps the credentials it was created with.
    * Pass undefined to go back to the base credentials.
    */
-  async setAssumeRole(setting: AssumeRoleSetting | undefined, signal: AbortSignal): Promise<CallerIdentity | undefined> {
+  async setAssumeRole(
+    setting: AssumeRoleSetting | undefined,
+    signal: AbortSignal,
+  ): Promise<CallerIdentity | undefined> {
     const previous = this.assumeRole;
     this.assumeRole = setting;
     if (setting === undefined) return undefined;
     try {
       const clients = await this.clients();
       if (setting.kind === 'role') {
-        await this.aws(clients, 'AssumeRole', `Assuming the role ${setting.roleArn}`, () => clients.credentials(), signal);
+        await this.aws(
+          clients,
+          'AssumeRole',
+          `Assuming the role ${setting.roleArn}`,
+          () => clients.credentials(),
+          signal,
+        );
       }
       return await this.callerIdentity(clients, signal);
     } catch (err) {
@@ -199,9 +235,10 @@ export class GlueBackend implements Backend {
     if (this.assumeRole) settings.assumeRole = this.assumeRole;
     const factory = this.options.clientFactory ?? createClients;
     const key = settingsKey(settings);
-    if (this.cachedClients?.key === key) return this.cachedClients;
+    if (this.cachedClients && this.cachedKey === key) return this.cachedClients;
     const old = this.cachedClients;
     this.cachedClients = factory(settings);
+    this.cachedKey = key;
     if (old && old !== this.session?.clients) old.destroy();
     return this.cachedClients;
   }
@@ -227,7 +264,10 @@ export class GlueBackend implements Backend {
       return await withRetry(fn, {
         signal,
         policy: this.options.retry,
-        onRetry: (r) => this.options.logger?.debug(`${operation}: ${errorCode(r.error) ?? 'error'}; retry ${r.attempt} in ${r.delayMs} ms`),
+        onRetry: (r) =>
+          this.options.logger?.debug(
+            `${operation}: ${errorCode(r.error) ?? 'error'}; retry ${r.attempt} in ${r.delayMs} ms`,
+          ),
       });
     } catch (err) {
       if (isAbortError(err) || signal?.aborted) throw new AbortedError(signal?.reason);
@@ -254,10 +294,19 @@ export class GlueBackend implements Backend {
     return p;
   }
 
-  private getSession(clients: AwsClients, id: string, doing: string, signal?: AbortSignal): Promise<Session | undefined> {
-    return this.aws(clients, 'GetSession', doing, () => clients.glue.send(new clients.sdk.glue.GetSessionCommand({ Id: id }), { abortSignal: signal }), signal).then(
-      (r) => r.Session,
-    );
+  private getSession(
+    clients: AwsClients,
+    id: string,
+    doing: string,
+    signal?: AbortSignal,
+  ): Promise<Session | undefined> {
+    return this.aws(
+      clients,
+      'GetSession',
+      doing,
+      () => clients.glue.send(new clients.sdk.glue.GetSessionCommand({ Id: id }), { abortSignal: signal }),
+      signal,
+    ).then((r) => r.Session);
   }
 
   // ---- run ---------------------------------------------------------------------------------
@@ -306,7 +355,10 @@ export class GlueBackend implements Backend {
     notify.info('Trying to create a Glue session for the kernel.');
     const clients = await this.clients();
     if (!this.provider) {
-      throw new GlueKernelError('GlueNotConfigured', 'The Glue backend has no session configuration (no CreateSession request provider was set). This is a bug in the kernel wiring.');
+      throw new GlueKernelError(
+        'GlueNotConfigured',
+        'The Glue backend has no session configuration (no CreateSession request provider was set). This is a bug in the kernel wiring.',
+      );
     }
     const helpers: SessionRequestHelpers = {
       discoverRole: () =>
@@ -315,9 +367,15 @@ export class GlueBackend implements Backend {
             getCallerIdentity: (s) => this.callerIdentity(clients, s),
             getRoleArn: (roleName, s) =>
               this.aws(clients, 'GetRole', `Looking up the role ${roleName} for the session`, () =>
-                clients.iam.send(new clients.sdk.iam.GetRoleCommand({ RoleName: roleName }), { abortSignal: s }),
+                clients.iam.send(new clients.sdk.iam.GetRoleCommand({ RoleName: roleName }), {
+                  abortSignal: s,
+                }),
               ).then((r) => {
-                if (!r.Role?.Arn) throw new GlueKernelError('GlueRoleNotFound', `IAM GetRole returned no ARN for role ${roleName}. Set the role with %iam_role.`);
+                if (!r.Role?.Arn)
+                  throw new GlueKernelError(
+                    'GlueRoleNotFound',
+                    `IAM GetRole returned no ARN for role ${roleName}. Set the role with %iam_role.`,
+                  );
                 return r.Role.Arn;
               }),
           },
@@ -338,11 +396,19 @@ export class GlueBackend implements Backend {
       'Creating the Glue session',
       async (attempt) => {
         try {
-          return (await clients.glue.send(new clients.sdk.glue.CreateSessionCommand(request), { abortSignal: boundedSignal(60_000) })).Session;
+          return (
+            await clients.glue.send(new clients.sdk.glue.CreateSessionCommand(request), {
+              abortSignal: boundedSignal(60_000),
+            })
+          ).Session;
         } catch (err) {
           // A retried create after a timeout can find the session our first try made.
           if (attempt > 1 && errorCode(err) === 'AlreadyExistsException') {
-            return (await clients.glue.send(new clients.sdk.glue.GetSessionCommand({ Id: id }), { abortSignal: boundedSignal(60_000) })).Session;
+            return (
+              await clients.glue.send(new clients.sdk.glue.GetSessionCommand({ Id: id }), {
+                abortSignal: boundedSignal(60_000),
+              })
+            ).Session;
           }
           if (errorCode(err) === 'AlreadyExistsException') {
             throw new GlueKernelError(
@@ -363,13 +429,17 @@ export class GlueBackend implements Backend {
     return session;
   }
 
-  private async completeRequest(partial: PartialCreateSessionRequest, helpers: SessionRequestHelpers): Promise<CreateSessionRequest & { Id: string }> {
+  private async completeRequest(
+    partial: PartialCreateSessionRequest,
+    helpers: SessionRequestHelpers,
+  ): Promise<CreateSessionRequest & { Id: string }> {
     const request: CreateSessionRequest & { Id: string } = {
       ...partial,
       Id: partial.Id || randomUUID(),
       Role: partial.Role || (await helpers.discoverRole()),
       Command: partial.Command ?? { Name: 'glueetl', PythonVersion: '3' },
-      RequestOrigin: partial.RequestOrigin || (this.options.kind === 'spark' ? 'GlueSparkKernel' : 'GluePySparkKernel'),
+      RequestOrigin:
+        partial.RequestOrigin || (this.options.kind === 'spark' ? 'GlueSparkKernel' : 'GluePySparkKernel'),
     };
     return request;
   }
@@ -391,7 +461,11 @@ export class GlueBackend implements Backend {
     notify.info(lines.join('\n'));
   }
 
-  private async waitReady(session: ActiveSession, notify: BackendNotifier, signal: AbortSignal): Promise<void> {
+  private async waitReady(
+    session: ActiveSession,
+    notify: BackendNotifier,
+    signal: AbortSignal,
+  ): Promise<void> {
     notify.info(`Waiting for session ${session.id} to get into ready status...`);
     const started = Date.now();
     let lastStatus: string | undefined;
@@ -408,7 +482,8 @@ export class GlueBackend implements Backend {
           try {
             got = await this.getSession(session.clients, session.id, `Checking on session ${session.id}`, s);
           } catch (err) {
-            if ((err as { code?: string }).code === 'EntityNotFoundException') return { done: true, value: undefined };
+            if ((err as { code?: string }).code === 'EntityNotFoundException')
+              return { done: true, value: undefined };
             throw err;
           }
           if (got && got.Status !== 'PROVISIONING') return { done: true, value: got };
@@ -449,7 +524,12 @@ export class GlueBackend implements Backend {
     );
   }
 
-  private async runStatement(session: ActiveSession, code: string, signal: AbortSignal, notify: BackendNotifier): Promise<StatementResult> {
+  private async runStatement(
+    session: ActiveSession,
+    code: string,
+    signal: AbortSignal,
+    notify: BackendNotifier,
+  ): Promise<StatementResult> {
     const { clients } = session;
     let statementId: number;
     try {
@@ -458,13 +538,18 @@ export class GlueBackend implements Backend {
         'RunStatement',
         'Running the statement',
         // Not aborted mid-request: if it reached the service we need its id to cancel it.
-        () => clients.glue.send(new clients.sdk.glue.RunStatementCommand({ SessionId: session.id, Code: code }), { abortSignal: boundedSignal(60_000) }),
+        () =>
+          clients.glue.send(new clients.sdk.glue.RunStatementCommand({ SessionId: session.id, Code: code }), {
+            abortSignal: boundedSignal(60_000),
+          }),
         signal,
       );
-      if (r.Id === undefined) throw new GlueKernelError('GlueServiceError', 'RunStatement returned no statement id.');
+      if (r.Id === undefined)
+        throw new GlueKernelError('GlueServiceError', 'RunStatement returned no statement id.');
       statementId = r.Id;
     } catch (err) {
-      if (isAbortError(err)) return { kind: 'cancelled', message: 'Interrupted before the statement started.' };
+      if (isAbortError(err))
+        return { kind: 'cancelled', message: 'Interrupted before the statement started.' };
       return this.sessionErrorResult(session, err);
     }
 
@@ -476,7 +561,8 @@ export class GlueBackend implements Backend {
         signal,
         check: async (_attempt, s) => {
           const st = await this.getStatement(session, statementId, s);
-          if (st.State === 'AVAILABLE' || st.State === 'ERROR' || st.State === 'CANCELLED') return { done: true, value: st };
+          if (st.State === 'AVAILABLE' || st.State === 'ERROR' || st.State === 'CANCELLED')
+            return { done: true, value: st };
           return { done: false, last: st };
         },
         onPending: ({ elapsedMs, last }) => {
@@ -486,9 +572,14 @@ export class GlueBackend implements Backend {
           if (state === lastState && Date.now() - lastShown < this.o.statusIntervalMs) return;
           lastState = state;
           lastShown = Date.now();
-          const pct = typeof st.Progress === 'number' && st.Progress > 0 ? `, ${Math.round(st.Progress * 100)}% done` : '';
+          const pct =
+            typeof st.Progress === 'number' && st.Progress > 0
+              ? `, ${Math.round(st.Progress * 100)}% done`
+              : '';
           const waiting = state === 'WAITING' ? ' (waiting for an earlier statement to finish)' : '';
-          notify.status(`Statement ${statementId}: ${state}${waiting}${pct}, ${formatElapsed(elapsedMs)} elapsed`);
+          notify.status(
+            `Statement ${statementId}: ${state}${waiting}${pct}, ${formatElapsed(elapsedMs)} elapsed`,
+          );
         },
       });
       return this.finalResult(session, statement);
@@ -504,10 +595,14 @@ export class GlueBackend implements Backend {
       clients,
       'GetStatement',
       `Checking on statement ${id}`,
-      () => clients.glue.send(new clients.sdk.glue.GetStatementCommand({ SessionId: session.id, Id: id }), { abortSignal: signal }),
+      () =>
+        clients.glue.send(new clients.sdk.glue.GetStatementCommand({ SessionId: session.id, Id: id }), {
+          abortSignal: signal,
+        }),
       signal,
     );
-    if (!r.Statement) throw new GlueKernelError('GlueServiceError', `GetStatement returned no statement for id ${id}.`);
+    if (!r.Statement)
+      throw new GlueKernelError('GlueServiceError', `GetStatement returned no statement for id ${id}.`);
     return r.Statement;
   }
 
@@ -515,7 +610,10 @@ export class GlueBackend implements Backend {
     const output = (st.Output ?? {}) as StatementOutput;
     if (st.State === 'AVAILABLE') return { kind: 'output', output, state: 'AVAILABLE' };
     if (st.State === 'CANCELLED') {
-      return { kind: 'cancelled', message: `Statement ${st.Id} was cancelled outside this kernel. Session ${session.id} is still running.` };
+      return {
+        kind: 'cancelled',
+        message: `Statement ${st.Id} was cancelled outside this kernel. Session ${session.id} is still running.`,
+      };
     }
     const ename = output.ErrorName || 'StatementError';
     const value = output.ErrorValue || 'The statement ended in the ERROR state with no error details.';
@@ -527,23 +625,38 @@ export class GlueBackend implements Backend {
   private async sessionErrorResult(session: ActiveSession, err: unknown): Promise<StatementResult> {
     const e = kernelError(err);
     const code = (err as { code?: string }).code;
-    if (code === undefined || !SESSION_STATE_CODES.has(code)) return { kind: 'failed', ename: e.ename, message: e.message };
+    if (code === undefined || !SESSION_STATE_CODES.has(code))
+      return { kind: 'failed', ename: e.ename, message: e.message };
     let s: Session | undefined;
     try {
-      s = await this.getSession(session.clients, session.id, `Checking on session ${session.id}`, boundedSignal(30_000));
+      s = await this.getSession(
+        session.clients,
+        session.id,
+        `Checking on session ${session.id}`,
+        boundedSignal(30_000),
+      );
     } catch (checkErr) {
-      if ((checkErr as { code?: string }).code !== 'EntityNotFoundException') return { kind: 'failed', ename: e.ename, message: e.message };
+      if ((checkErr as { code?: string }).code !== 'EntityNotFoundException')
+        return { kind: 'failed', ename: e.ename, message: e.message };
     }
     if (s?.Status && LIVE_STATUSES.has(s.Status)) {
       // The session is alive; the error was about the statement (e.g. the REPL is unavailable).
-      return { kind: 'failed', ename: e.ename, message: `${e.message} Session ${session.id} is still ${s.Status}; run the cell again, or %stop_session and start afresh if it keeps failing.` };
+      return {
+        kind: 'failed',
+        ename: e.ename,
+        message: `${e.message} Session ${session.id} is still ${s.Status}; run the cell again, or %stop_session and start afresh if it keeps failing.`,
+      };
     }
     this.forget(session, s?.Status);
     return { kind: 'failed', ename: sessionEname(s?.Status), message: endedMessage(session.id, s) };
   }
 
   /** Interrupt: CancelStatement, then wait (bounded) for CANCELLED. The session is kept. */
-  private async cancel(session: ActiveSession, id: number, notify: BackendNotifier): Promise<StatementResult> {
+  private async cancel(
+    session: ActiveSession,
+    id: number,
+    notify: BackendNotifier,
+  ): Promise<StatementResult> {
     const { clients } = session;
     const bound = boundedSignal(this.o.cancelWaitMs);
     notify.status(`Cancelling statement ${id}...`);
@@ -552,7 +665,10 @@ export class GlueBackend implements Backend {
         clients,
         'CancelStatement',
         `Cancelling statement ${id}`,
-        () => clients.glue.send(new clients.sdk.glue.CancelStatementCommand({ SessionId: session.id, Id: id }), { abortSignal: bound }),
+        () =>
+          clients.glue.send(new clients.sdk.glue.CancelStatementCommand({ SessionId: session.id, Id: id }), {
+            abortSignal: bound,
+          }),
         bound,
       );
       const st = await pollUntil<Statement>({
@@ -561,7 +677,9 @@ export class GlueBackend implements Backend {
         immediate: true,
         check: async (_a, s) => {
           const got = await this.getStatement(session, id, s);
-          return got.State === 'CANCELLED' || got.State === 'AVAILABLE' || got.State === 'ERROR' ? { done: true, value: got } : { done: false, last: got.State };
+          return got.State === 'CANCELLED' || got.State === 'AVAILABLE' || got.State === 'ERROR'
+            ? { done: true, value: got }
+            : { done: false, last: got.State };
         },
       });
       if (st.State === 'AVAILABLE' || st.State === 'ERROR') {
@@ -581,7 +699,10 @@ export class GlueBackend implements Backend {
       }
       const result = await this.sessionErrorResult(session, err);
       if (result.kind === 'failed' && this.session === session) {
-        return { kind: 'cancelled', message: `Interrupted, but cancelling statement ${id} failed: ${result.message}` };
+        return {
+          kind: 'cancelled',
+          message: `Interrupted, but cancelling statement ${id} failed: ${result.message}`,
+        };
       }
       return result;
     }
@@ -635,13 +756,23 @@ export class GlueBackend implements Backend {
   private async describeTags(session: ActiveSession, signal: AbortSignal): Promise<string> {
     try {
       const arn = await this.arnFor(session, signal);
-      const r = await this.aws(session.clients, 'GetTags', 'Reading the session tags', () => session.clients.glue.send(new session.clients.sdk.glue.GetTagsCommand({ ResourceArn: arn }), { abortSignal: signal }), signal);
+      const r = await this.aws(
+        session.clients,
+        'GetTags',
+        'Reading the session tags',
+        () =>
+          session.clients.glue.send(new session.clients.sdk.glue.GetTagsCommand({ ResourceArn: arn }), {
+            abortSignal: signal,
+          }),
+        signal,
+      );
       const tags = Object.entries(r.Tags ?? {});
       return tags.length > 0 ? tags.map(([k, v]) => `${k}=${v}`).join(', ') : 'none';
     } catch (err) {
       if (isAbortError(err)) throw err;
       const code = (err as { code?: string }).code;
-      if (code === 'AccessDeniedException' || code === 'AccessDenied') return 'not shown: these credentials may not call glue:GetTags (or sts:GetCallerIdentity)';
+      if (code === 'AccessDeniedException' || code === 'AccessDenied')
+        return 'not shown: these credentials may not call glue:GetTags (or sts:GetCallerIdentity)';
       return `not shown: ${(err as Error).message}`;
     }
   }
@@ -659,7 +790,9 @@ export class GlueBackend implements Backend {
     notify.info(`Stopping session: ${session.id}`);
     const ended = await this.stop(session, boundedSignal(this.o.stopTimeoutMs));
     this.forget(session);
-    notify.info(ended ? `Session ${session.id} had already ended (${ended}).` : `Stopped session ${session.id}.`);
+    notify.info(
+      ended ? `Session ${session.id} had already ended (${ended}).` : `Stopped session ${session.id}.`,
+    );
     return true;
   }
 
@@ -667,13 +800,27 @@ export class GlueBackend implements Backend {
   private async stop(session: ActiveSession, signal: AbortSignal): Promise<string | undefined> {
     const { clients } = session;
     try {
-      await this.aws(clients, 'StopSession', `Stopping session ${session.id}`, () => clients.glue.send(new clients.sdk.glue.StopSessionCommand({ Id: session.id }), { abortSignal: signal }), signal);
+      await this.aws(
+        clients,
+        'StopSession',
+        `Stopping session ${session.id}`,
+        () =>
+          clients.glue.send(new clients.sdk.glue.StopSessionCommand({ Id: session.id }), {
+            abortSignal: signal,
+          }),
+        signal,
+      );
       return undefined;
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'EntityNotFoundException') return 'it no longer exists';
       if (code === 'IllegalSessionStateException' || code === 'InvalidInputException') {
-        const s = await this.getSession(clients, session.id, `Checking on session ${session.id}`, signal).catch(() => undefined);
+        const s = await this.getSession(
+          clients,
+          session.id,
+          `Checking on session ${session.id}`,
+          signal,
+        ).catch(() => undefined);
         if (s?.Status && !LIVE_STATUSES.has(s.Status)) return s.Status;
       }
       throw err;
@@ -686,13 +833,16 @@ export class GlueBackend implements Backend {
     try {
       if (session) {
         await this.stop(session, boundedSignal(this.o.stopTimeoutMs, signal)).catch((err: unknown) => {
-          this.options.logger?.warn(`Could not stop session ${session.id} at shutdown: ${(err as Error).message}`);
+          this.options.logger?.warn(
+            `Could not stop session ${session.id} at shutdown: ${(err as Error).message}`,
+          );
         });
       }
     } finally {
       session?.clients.destroy();
       if (this.cachedClients !== session?.clients) this.cachedClients?.destroy();
       this.cachedClients = undefined;
+      this.cachedKey = undefined;
     }
   }
 
@@ -709,17 +859,27 @@ export class GlueBackend implements Backend {
         clients,
         'ListSessions',
         'Listing the Glue sessions',
-        () => clients.glue.send(new clients.sdk.glue.ListSessionsCommand({ NextToken: token, MaxResults: options.pageSize }), { abortSignal: signal }),
+        () =>
+          clients.glue.send(
+            new clients.sdk.glue.ListSessionsCommand({ NextToken: token, MaxResults: options.pageSize }),
+            { abortSignal: signal },
+          ),
         signal,
       );
       const sessions = r.Sessions ?? [];
       for (const s of sessions) {
         if (!s.Id) continue;
-        out.push({ id: s.Id, status: s.Status ?? 'UNKNOWN', createdOn: s.CreatedOn, current: s.Id === this.session?.id });
+        out.push({
+          id: s.Id,
+          status: s.Status ?? 'UNKNOWN',
+          createdOn: s.CreatedOn,
+          current: s.Id === this.session?.id,
+        });
       }
       // Ids without a Session body (older answers) still count.
       for (const id of r.Ids ?? []) {
-        if (!sessions.some((s) => s.Id === id)) out.push({ id, status: 'UNKNOWN', current: id === this.session?.id });
+        if (!sessions.some((s) => s.Id === id))
+          out.push({ id, status: 'UNKNOWN', current: id === this.session?.id });
       }
       token = r.NextToken || undefined;
       if (++pages > 10_000) break;
@@ -733,20 +893,30 @@ export class GlueBackend implements Backend {
    */
   async reconnect(id: string, notify: BackendNotifier, signal: AbortSignal): Promise<void> {
     const target = id.trim();
-    if (target === '') throw new GlueKernelError('UsageError', 'Give the id of the session to switch to: %reconnect <session-id> (%list_sessions lists them).');
+    if (target === '')
+      throw new GlueKernelError(
+        'UsageError',
+        'Give the id of the session to switch to: %reconnect <session-id> (%list_sessions lists them).',
+      );
     const clients = await this.clients();
     let s: Session | undefined;
     try {
       s = await this.getSession(clients, target, `Looking up session ${target}`, signal);
     } catch (err) {
       if ((err as { code?: string }).code === 'EntityNotFoundException') {
-        throw new GlueKernelError('SessionNotFound', `Session ${target} was not found in ${clients.settings.region}. Make sure it exists for this account in the configured region (%region; %list_sessions lists them).`);
+        throw new GlueKernelError(
+          'SessionNotFound',
+          `Session ${target} was not found in ${clients.settings.region}. Make sure it exists for this account in the configured region (%region; %list_sessions lists them).`,
+        );
       }
       throw err;
     }
     const status = s?.Status ?? 'UNKNOWN';
     if (!LIVE_STATUSES.has(status)) {
-      throw new GlueKernelError('SessionNotReady', `Failed to switch: session ${target} is ${status}; only a READY or PROVISIONING session can be used.`);
+      throw new GlueKernelError(
+        'SessionNotReady',
+        `Failed to switch: session ${target} is ${status}; only a READY or PROVISIONING session can be used.`,
+      );
     }
     const old = this.session;
     if (old?.id === target) {
@@ -768,15 +938,31 @@ export class GlueBackend implements Backend {
   /** %delete_session [id]: DeleteSession on the given session, or the current one. Returns the id. */
   async deleteSession(id: string | undefined, notify: BackendNotifier, signal: AbortSignal): Promise<string> {
     const target = id?.trim() || this.session?.id;
-    if (!target) throw new GlueKernelError('UsageError', 'There is no current session; give the id to delete: %delete_session <session-id>.');
+    if (!target)
+      throw new GlueKernelError(
+        'UsageError',
+        'There is no current session; give the id to delete: %delete_session <session-id>.',
+      );
     const current = this.session?.id === target ? this.session : undefined;
     const clients = current?.clients ?? (await this.clients());
     try {
-      await this.aws(clients, 'DeleteSession', `Deleting session ${target}`, () => clients.glue.send(new clients.sdk.glue.DeleteSessionCommand({ Id: target }), { abortSignal: signal }), signal);
+      await this.aws(
+        clients,
+        'DeleteSession',
+        `Deleting session ${target}`,
+        () =>
+          clients.glue.send(new clients.sdk.glue.DeleteSessionCommand({ Id: target }), {
+            abortSignal: signal,
+          }),
+        signal,
+      );
     } catch (err) {
       if ((err as { code?: string }).code === 'EntityNotFoundException') {
         if (current) this.forget(current);
-        throw new GlueKernelError('SessionNotFound', `Session ${target} was not found in ${clients.settings.region} (already deleted?).`);
+        throw new GlueKernelError(
+          'SessionNotFound',
+          `Session ${target} was not found in ${clients.settings.region} (already deleted?).`,
+        );
       }
       throw err;
     }
@@ -790,7 +976,17 @@ export class GlueBackend implements Backend {
     const session = this.session;
     if (!session || Object.keys(tags).length === 0) return false;
     const arn = await this.arnFor(session, signal);
-    await this.aws(session.clients, 'TagResource', `Tagging session ${session.id}`, () => session.clients.glue.send(new session.clients.sdk.glue.TagResourceCommand({ ResourceArn: arn, TagsToAdd: tags }), { abortSignal: signal }), signal);
+    await this.aws(
+      session.clients,
+      'TagResource',
+      `Tagging session ${session.id}`,
+      () =>
+        session.clients.glue.send(
+          new session.clients.sdk.glue.TagResourceCommand({ ResourceArn: arn, TagsToAdd: tags }),
+          { abortSignal: signal },
+        ),
+      signal,
+    );
     return true;
   }
 }

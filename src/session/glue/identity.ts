@@ -42,8 +42,13 @@ export function ownerTagValue(userId: string): string {
 }
 
 /** Chooses the owner tag: env userId for Glue Studio notebooks, else the STS UserId. */
-export function chooseOwner(requestOrigin: string | undefined, configuredUserId: string | undefined, stsUserId: () => Promise<string>): Promise<string> {
-  if (requestOrigin === 'GlueStudioNotebook' && configuredUserId) return Promise.resolve(ownerTagValue(configuredUserId));
+export function chooseOwner(
+  requestOrigin: string | undefined,
+  configuredUserId: string | undefined,
+  stsUserId: () => Promise<string>,
+): Promise<string> {
+  if (requestOrigin === 'GlueStudioNotebook' && configuredUserId)
+    return Promise.resolve(ownerTagValue(configuredUserId));
   return stsUserId().then(ownerTagValue);
 }
 
@@ -77,11 +82,17 @@ export class RoleNotFoundError extends Error {
  * (GetCallerIdentity → GetRole). Errors from the calls are passed through (the caller turns
  * them into messages); a caller that is not an assumed role gets RoleNotFoundError.
  */
-export async function discoverRole(calls: IdentityCalls, signal: AbortSignal, identity?: CallerIdentity): Promise<string> {
+export async function discoverRole(
+  calls: IdentityCalls,
+  signal: AbortSignal,
+  identity?: CallerIdentity,
+): Promise<string> {
   const me = identity ?? (await calls.getCallerIdentity(signal));
   const roleName = assumedRoleName(me.arn);
   if (!roleName) {
-    throw new RoleNotFoundError(`your credentials (${me.arn}) are not an assumed role it could be derived from`);
+    throw new RoleNotFoundError(
+      `your credentials (${me.arn}) are not an assumed role it could be derived from`,
+    );
   }
   return calls.getRoleArn(roleName, signal);
 }

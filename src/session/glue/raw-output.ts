@@ -42,7 +42,8 @@ export function rawStatementData(rawBody: string): Record<string, unknown> | und
   } catch {
     return undefined;
   }
-  if (!isRecord(parsed) || !isRecord(parsed.Statement) || !isRecord(parsed.Statement.Output)) return undefined;
+  if (!isRecord(parsed) || !isRecord(parsed.Statement) || !isRecord(parsed.Statement.Output))
+    return undefined;
   const data = parsed.Statement.Output.Data;
   return isRecord(data) ? data : undefined;
 }
@@ -52,7 +53,10 @@ export function rawStatementData(rawBody: string): Record<string, unknown> | und
  * values are taken; modeled fields win (they are the same values, already parsed). Returns a new
  * object; the input is not changed. When the raw body has nothing extra, returns the input.
  */
-export function mergeRawOutput(modeled: StatementOutput | undefined, rawBody: string | undefined): StatementOutput | undefined {
+export function mergeRawOutput(
+  modeled: StatementOutput | undefined,
+  rawBody: string | undefined,
+): StatementOutput | undefined {
   if (rawBody === undefined) return modeled;
   const raw = rawStatementData(rawBody);
   if (!raw) return modeled;
@@ -89,26 +93,31 @@ function capture(): DeserializeMiddleware<object, MetadataBearer> {
 async function collect(body: unknown): Promise<Uint8Array | undefined> {
   if (body instanceof Uint8Array) return body;
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
-  if (isRecord(body) && typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function') {
+  if (
+    isRecord(body) &&
+    typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  ) {
     const chunks: Buffer[] = [];
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array | string>)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     return Buffer.concat(chunks);
   }
   return undefined;
 }
 
 function merge(): InitializeMiddleware<object, MetadataBearer> {
-  return (next: InitializeHandler<object, MetadataBearer>, context: RawContext) => async (args: InitializeHandlerArguments<object>) => {
-    const result = await next(args);
-    const raw = context[RAW_KEY];
-    if (raw === undefined) return result;
-    const output = result.output as { Statement?: { Output?: StatementOutput } };
-    if (output.Statement) {
-      const merged = mergeRawOutput(output.Statement.Output, raw);
-      if (merged !== undefined) output.Statement.Output = merged;
-    }
-    return result;
-  };
+  return (next: InitializeHandler<object, MetadataBearer>, context: RawContext) =>
+    async (args: InitializeHandlerArguments<object>) => {
+      const result = await next(args);
+      const raw = context[RAW_KEY];
+      if (raw === undefined) return result;
+      const output = result.output as { Statement?: { Output?: StatementOutput } };
+      if (output.Statement) {
+        const merged = mergeRawOutput(output.Statement.Output, raw);
+        if (merged !== undefined) output.Statement.Output = merged;
+      }
+      return result;
+    };
 }
 
 /** A client plugin that restores the extended GetStatement output fields. */

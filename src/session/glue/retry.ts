@@ -62,7 +62,15 @@ export const PERMANENT_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** Socket-level failures worth another try (a reset keep-alive socket, a refused connect). */
-export const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 export type ErrorClass = 'throttling' | 'transient' | 'permanent';
 
@@ -119,20 +127,33 @@ export interface RetryPolicy {
   random: () => number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 100, throttleBaseMs: 400, capMs: 5000, random: Math.random };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseMs: 100,
+  throttleBaseMs: 400,
+  capMs: 5000,
+  random: Math.random,
+};
 
 /**
  * The wait before retry number `retry` (1 = the first retry): full jitter,
  * random × min(cap, base × 2^(retry-1)). Never more than capMs.
  */
-export function backoffDelay(retry: number, kind: Exclude<ErrorClass, 'permanent'>, policy: RetryPolicy = DEFAULT_RETRY): number {
+export function backoffDelay(
+  retry: number,
+  kind: Exclude<ErrorClass, 'permanent'>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): number {
   const base = kind === 'throttling' ? policy.throttleBaseMs : policy.baseMs;
   const ceiling = Math.min(policy.capMs, base * Math.pow(2, Math.max(0, retry - 1)));
   return Math.floor(policy.random() * ceiling);
 }
 
 /** The most a call can spend waiting between its tries under a policy (for tests and docs). */
-export function maxTotalBackoff(kind: Exclude<ErrorClass, 'permanent'>, policy: RetryPolicy = DEFAULT_RETRY): number {
+export function maxTotalBackoff(
+  kind: Exclude<ErrorClass, 'permanent'>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): number {
   let total = 0;
   for (let retry = 1; retry < policy.maxAttempts; retry++) {
     const base = kind === 'throttling' ? policy.throttleBaseMs : policy.baseMs;
@@ -167,7 +188,10 @@ export interface RetriesExhausted {
  * error, or the attempts run out; the last error is rethrown with `$retriesExhausted` set
  * when it was a retryable one. The abort signal interrupts the waits (AbortError).
  */
-export async function withRetry<T>(op: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  op: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.policy };
   const classify = options.classify ?? classifyError;
   for (let attempt = 1; ; attempt++) {

@@ -35,7 +35,9 @@ export class LocalBackend implements Backend {
   private async ensureRunner(notify: BackendNotifier): Promise<PythonRunner> {
     if (this.runner?.alive) return this.runner;
     if (this.runner && !this.runner.alive) {
-      notify.warn('The local Python process had exited; starting a new one. Variables from earlier cells are gone.');
+      notify.warn(
+        'The local Python process had exited; starting a new one. Variables from earlier cells are gone.',
+      );
       this.runner = undefined;
     }
     this.starting ??= PythonRunner.start({
@@ -49,7 +51,9 @@ export class LocalBackend implements Backend {
       this.runner = runner;
       this.startedAt = new Date();
       this.statements = 0;
-      notify.info(`Local session started: ${runner.engine.description} (Python ${runner.engine.pythonVersion}).`);
+      notify.info(
+        `Local session started: ${runner.engine.description} (Python ${runner.engine.pythonVersion}).`,
+      );
       return runner;
     } finally {
       this.starting = undefined;
@@ -57,7 +61,8 @@ export class LocalBackend implements Backend {
   }
 
   async run(code: string, { signal, notify }: RunOptions): Promise<StatementResult> {
-    if (this.options.kind === 'spark') return { kind: 'failed', ename: 'LocalScalaUnavailable', message: SCALA_UNAVAILABLE };
+    if (this.options.kind === 'spark')
+      return { kind: 'failed', ename: 'LocalScalaUnavailable', message: SCALA_UNAVAILABLE };
     let runner: PythonRunner;
     try {
       runner = await this.ensureRunner(notify);

@@ -2,15 +2,50 @@
 // a GlueBackend pointed at it (Glue, STS and IAM on the same port), settings from the real
 // config module, and a notifier that records what the user would see.
 import { SettingsStore } from '../../../src/config/layers';
-import { startEmulator, type EmulatorOptions, type FaultSpec, type RunningEmulator } from '../../../src/emulator/index';
+import {
+  startEmulator,
+  type EmulatorOptions,
+  type FaultSpec,
+  type RunningEmulator,
+} from '../../../src/emulator/index';
 import type { BackendNotifier, StatementResult } from '../../../src/session/backend';
 import { GlueBackend, type GlueBackendOptions } from '../../../src/session/glue/glue-backend';
 import type { AwsClientSettings } from '../../../src/session/glue/clients';
 import { configSessionRequest } from '../../../src/session/glue/session-request';
-import { runnerPython } from '../../helpers/tools';
+import { spawnSync } from 'node:child_process';
+import { need, runnerPython } from '../../helpers/tools';
+import type { TestContext } from 'node:test';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** Whether the runner Python can import these modules. */
+function pythonHas(modules: string[]): boolean {
+  const probe = spawnSync(runnerPython(), ['-c', modules.map((m) => `import ${m}`).join('; ')], {
+    stdio: 'ignore',
+    timeout: 30_000,
+  });
+  return probe.status === 0;
+}
+
+/**
+ * The emulator runs statements in the runner Python. Suites pass this to describe's `skip`:
+ * false when Python is there; otherwise a reason (and under CI=true the module throws, so a
+ * missing tool fails rather than skips — the rule of need()).
+ */
+export const NO_PYTHON: string | false = (() => {
+  if (pythonHas(['json'])) return false;
+  const message = `a runner Python (${runnerPython()}) is not installed (run .ci/run's setup step, or see README "Running the tests")`;
+  if (process.env.CI === 'true') throw new Error(message);
+  return message;
+})();
+
+/** Ends the test unless the runner Python has the modules (skip locally, fail under CI). */
+export function needModules(t: TestContext, modules: string[]): boolean {
+  return (
+    need(t, pythonHas(modules) || undefined, `${modules.join(', ')} for ${runnerPython()}`) !== undefined
+  );
+}
 
 export const ROLE = 'arn:aws:iam::123456789012:role/GlueRole';
 
@@ -46,7 +81,12 @@ export interface Rig {
 }
 
 export async function rig(
-  options: { emulator?: EmulatorOptions; backend?: Partial<GlueBackendOptions>; settings?: Record<string, unknown>; noRole?: boolean } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    backend?: Partial<GlueBackendOptions>;
+    settings?: Record<string, unknown>;
+    noRole?: boolean;
+  } = {},
 ): Promise<Rig> {
   const emulator = await startEmulator({ python: runnerPython(), provisionMs: 20, ...options.emulator });
   const [creds] = emulator.credentials;
@@ -63,7 +103,12 @@ export async function rig(
   const backend = new GlueBackend({
     kind: 'pyspark',
     clientSettings: () => clientSettings,
-    sessionRequest: configSessionRequest({ kind: 'pyspark', kernelVersion: '0.0.0-test', settings: () => store.resolve({}, {}), jobArguments: () => store.jobArguments() }),
+    sessionRequest: configSessionRequest({
+      kind: 'pyspark',
+      kernelVersion: '0.0.0-test',
+      settings: () => store.resolve({}, {}),
+      jobArguments: () => store.jobArguments(),
+    }),
     ...options.backend,
   });
   const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {

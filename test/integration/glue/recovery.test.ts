@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { recorder, rig, textOf, type Rig } from './harness';
+import { NO_PYTHON, recorder, rig, textOf, type Rig } from './harness';
 
 let rigs: Rig[] = [];
 afterEach(async () => {
@@ -13,7 +13,7 @@ async function make(...args: Parameters<typeof rig>): Promise<Rig> {
   return r;
 }
 
-describe('GlueBackend against the emulator: interrupts, ends and faults', () => {
+describe('GlueBackend against the emulator: interrupts, ends and faults', { skip: NO_PYTHON }, () => {
   it('an interrupt cancels time.sleep(60) within 2 s and keeps the session and its variables', async () => {
     const r = await make();
     assert.equal(textOf((await r.run('kept = "yes"\nprint(kept)')).result).trim(), 'yes');
@@ -43,10 +43,16 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', () => 
     if (result.kind !== 'failed') return;
     assert.equal(result.ename, 'SessionTimeout');
     assert.match(result.message, new RegExp(`Session ${old} reached TIMEOUT`));
-    assert.match(result.message, /The next code cell starts a new session; variables defined in the old one are gone\./);
+    assert.match(
+      result.message,
+      /The next code cell starts a new session; variables defined in the old one are gone\./,
+    );
     assert.equal(r.backend.hasSession(), false);
     const next = await r.run('print(v)');
-    assert.ok(next.notes.lines.some((l) => l.kind === 'warn' && l.text.includes(old) && /TIMEOUT/.test(l.text)), next.notes.text());
+    assert.ok(
+      next.notes.lines.some((l) => l.kind === 'warn' && l.text.includes(old) && /TIMEOUT/.test(l.text)),
+      next.notes.text(),
+    );
     assert.notEqual(r.backend.sessionId, old);
     assert.equal(next.result.kind, 'output');
     if (next.result.kind === 'output') assert.equal(next.result.output.ErrorName, 'NameError');
@@ -56,7 +62,9 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', () => 
     const r = await make({ emulator: { provisionMs: 3000 }, settings: { session_id: 'doomed-1' } });
     const running = r.run('print(1)');
     await new Promise((res) => setTimeout(res, 300));
-    await r.admin('POST', 'sessions/doomed-1/fail', { message: 'Subnet subnet-123 has no free IP addresses.' });
+    await r.admin('POST', 'sessions/doomed-1/fail', {
+      message: 'Subnet subnet-123 has no free IP addresses.',
+    });
     const { result } = await running;
     assert.equal(result.kind, 'failed');
     if (result.kind !== 'failed') return;
@@ -68,14 +76,20 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', () => 
   });
 
   it('waiting for READY has a deadline, shows status and elapsed time, and the next cell keeps waiting', async () => {
-    const r = await make({ emulator: { provisionMs: 1500 }, backend: { readyTimeoutMs: 400, statusIntervalMs: 100 } });
+    const r = await make({
+      emulator: { provisionMs: 1500 },
+      backend: { readyTimeoutMs: 400, statusIntervalMs: 100 },
+    });
     const first = await r.run('print("late")');
     assert.equal(first.result.kind, 'failed');
     if (first.result.kind === 'failed') {
       assert.equal(first.result.ename, 'SessionStartTimeout');
       assert.match(first.result.message, /still PROVISIONING/);
     }
-    assert.ok(first.notes.lines.some((l) => l.kind === 'status' && /PROVISIONING, \d+ ms elapsed/.test(l.text)), first.notes.text());
+    assert.ok(
+      first.notes.lines.some((l) => l.kind === 'status' && /PROVISIONING, \d+ ms elapsed/.test(l.text)),
+      first.notes.text(),
+    );
     assert.ok(r.backend.hasSession(), 'the session is kept');
     await new Promise((res) => setTimeout(res, 1300));
     assert.equal(textOf((await r.run('print("late")')).result).trim(), 'late');
@@ -110,7 +124,12 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', () => 
 
   it('AccessDenied is not retried and names the permission', async () => {
     const r = await make();
-    await r.fault({ operation: 'CreateSession', kind: 'error', code: 'AccessDeniedException', message: 'User is not authorized to perform: glue:CreateSession' });
+    await r.fault({
+      operation: 'CreateSession',
+      kind: 'error',
+      code: 'AccessDeniedException',
+      message: 'User is not authorized to perform: glue:CreateSession',
+    });
     const { result } = await r.run('print(1)');
     assert.equal(result.kind, 'failed');
     if (result.kind !== 'failed') return;
@@ -143,7 +162,7 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', () => 
   });
 });
 
-describe('GlueBackend against the emulator: sessions for the magics', () => {
+describe('GlueBackend against the emulator: sessions for the magics', { skip: NO_PYTHON }, () => {
   it('listSessions reads every page', async () => {
     const r = await make();
     await r.run('print(1)');
@@ -153,14 +172,26 @@ describe('GlueBackend against the emulator: sessions for the magics', () => {
     const c = r.clientSettings.credentials as { accessKeyId: string; secretAccessKey: string };
     const glue = new GlueClient({ region: 'us-east-1', endpoint: r.emulator.endpoint, credentials: c });
     for (let i = 0; i < 4; i++) {
-      await glue.send(new CreateSessionCommand({ Id: `other-${i}`, Role: 'arn:aws:iam::123456789012:role/GlueRole', Command: { Name: 'glueetl', PythonVersion: '3' } }));
+      await glue.send(
+        new CreateSessionCommand({
+          Id: `other-${i}`,
+          Role: 'arn:aws:iam::123456789012:role/GlueRole',
+          Command: { Name: 'glueetl', PythonVersion: '3' },
+        }),
+      );
     }
     glue.destroy();
     const before = r.glueCalls('ListSessions').length;
     const list = await r.backend.listSessions(AbortSignal.timeout(10_000), { pageSize: 2 });
     assert.equal(r.glueCalls('ListSessions').length - before, 3, 'three pages of two');
-    assert.deepEqual(list.map((s) => s.id).sort(), [current, 'other-0', 'other-1', 'other-2', 'other-3'].sort());
-    assert.deepEqual(list.filter((s) => s.current).map((s) => s.id), [current]);
+    assert.deepEqual(
+      list.map((s) => s.id).sort(),
+      [current, 'other-0', 'other-1', 'other-2', 'other-3'].sort(),
+    );
+    assert.deepEqual(
+      list.filter((s) => s.current).map((s) => s.id),
+      [current],
+    );
     assert.ok(list.every((s) => s.status && s.createdOn instanceof Date));
   });
 
@@ -173,17 +204,36 @@ describe('GlueBackend against the emulator: sessions for the magics', () => {
     const second = r.backend.sessionId!;
     // A stopped session cannot be reconnected to.
     await assert.rejects(r.backend.reconnect(first, recorder(), AbortSignal.timeout(10_000)), /STOPP/);
-    await assert.rejects(r.backend.reconnect('no-such-session', recorder(), AbortSignal.timeout(10_000)), (e: Error & { ename?: string }) => e.ename === 'SessionNotFound');
-    await assert.rejects(r.backend.reconnect('  ', recorder(), AbortSignal.timeout(10_000)), /%reconnect <session-id>/);
+    await assert.rejects(
+      r.backend.reconnect('no-such-session', recorder(), AbortSignal.timeout(10_000)),
+      (e: Error & { ename?: string }) => e.ename === 'SessionNotFound',
+    );
+    await assert.rejects(
+      r.backend.reconnect('  ', recorder(), AbortSignal.timeout(10_000)),
+      /%reconnect <session-id>/,
+    );
     // Make a third session elsewhere, then switch to it.
     const { GlueClient, CreateSessionCommand } = await import('@aws-sdk/client-glue');
-    const glue = new GlueClient({ region: 'us-east-1', endpoint: r.emulator.endpoint, credentials: r.clientSettings.credentials as { accessKeyId: string; secretAccessKey: string } });
-    await glue.send(new CreateSessionCommand({ Id: 'third', Role: 'arn:aws:iam::123456789012:role/GlueRole', Command: { Name: 'glueetl', PythonVersion: '3' } }));
+    const glue = new GlueClient({
+      region: 'us-east-1',
+      endpoint: r.emulator.endpoint,
+      credentials: r.clientSettings.credentials as { accessKeyId: string; secretAccessKey: string },
+    });
+    await glue.send(
+      new CreateSessionCommand({
+        Id: 'third',
+        Role: 'arn:aws:iam::123456789012:role/GlueRole',
+        Command: { Name: 'glueetl', PythonVersion: '3' },
+      }),
+    );
     glue.destroy();
     const notes = recorder();
     await r.backend.reconnect('third', notes, AbortSignal.timeout(10_000));
     assert.equal(r.backend.sessionId, 'third');
-    assert.ok(notes.lines.some((l) => l.kind === 'warn' && l.text.includes(second) && /not stopped/.test(l.text)), notes.text());
+    assert.ok(
+      notes.lines.some((l) => l.kind === 'warn' && l.text.includes(second) && /not stopped/.test(l.text)),
+      notes.text(),
+    );
     const { result } = await r.run('print("on third")');
     assert.equal(textOf(result).trim(), 'on third');
     // The old one is still READY.
@@ -195,6 +245,9 @@ describe('GlueBackend against the emulator: sessions for the magics', () => {
     assert.equal(r.backend.sessionId, 'third');
     assert.equal(await r.backend.deleteSession(undefined, dn, AbortSignal.timeout(10_000)), 'third');
     assert.equal(r.backend.hasSession(), false);
-    await assert.rejects(r.backend.deleteSession(undefined, dn, AbortSignal.timeout(10_000)), /no current session/);
+    await assert.rejects(
+      r.backend.deleteSession(undefined, dn, AbortSignal.timeout(10_000)),
+      /no current session/,
+    );
   });
 });

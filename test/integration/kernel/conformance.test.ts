@@ -7,13 +7,24 @@ import { installedKernelEnv, run } from '../../helpers/kernel-env';
 import { jupyterPython, need, REPO_ROOT } from '../../helpers/tools';
 
 test('jupyter_kernel_test passes against glue_pyspark (local) and glue_spark', async (t) => {
-  const python = need(t, jupyterPython(['jupyter_kernel_test', 'pytest']), 'Debian python3-jupyter-kernel-test and python3-pytest');
+  const python = need(
+    t,
+    jupyterPython(['jupyter_kernel_test', 'pytest']),
+    'Debian python3-jupyter-kernel-test and python3-pytest',
+  );
   if (!python) return;
   const kernels = installedKernelEnv();
   try {
     const result = await run(
       python,
-      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', path.join(REPO_ROOT, 'test', 'python', 'test_kernel_conformance.py')],
+      [
+        '-m',
+        'pytest',
+        '-q',
+        '-p',
+        'no:cacheprovider',
+        path.join(REPO_ROOT, 'test', 'python', 'test_kernel_conformance.py'),
+      ],
       { env: kernels.env, timeoutMs: 240_000 },
     );
     const summary = /(\d+) passed/.exec(result.stdout);

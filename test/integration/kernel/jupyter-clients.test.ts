@@ -13,7 +13,13 @@ function notebook(cells: string[]): string {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: 'glue_pyspark', display_name: 'Glue PySpark', language: 'python' } },
-    cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
+    cells: cells.map((source) => ({
+      cell_type: 'code',
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null,
+    })),
   });
 }
 
@@ -23,17 +29,37 @@ test('nbclient executes a notebook on glue_pyspark', async (t) => {
   const kernels = installedKernelEnv();
   try {
     const file = path.join(kernels.dir, 'nb.ipynb');
-    fs.writeFileSync(file, notebook(['%help', 'a = 21', 'print("answer:", a * 2)', 'for i in range(2):\n    print(i)']));
-    const result = await run(python, [path.join(REPO_ROOT, 'test', 'python', 'run_nbclient.py'), file, 'glue_pyspark'], {
-      env: kernels.env,
-    });
+    fs.writeFileSync(
+      file,
+      notebook(['%help', 'a = 21', 'print("answer:", a * 2)', 'for i in range(2):\n    print(i)']),
+    );
+    const result = await run(
+      python,
+      [path.join(REPO_ROOT, 'test', 'python', 'run_nbclient.py'), file, 'glue_pyspark'],
+      {
+        env: kernels.env,
+      },
+    );
     assert.equal(result.code, 0, result.stderr);
-    const cells = JSON.parse(result.stdout) as { execution_count: number; outputs: { output_type: string; text?: string; data?: Record<string, string> }[] }[];
+    const cells = JSON.parse(result.stdout) as {
+      execution_count: number;
+      outputs: { output_type: string; text?: string; data?: Record<string, string> }[];
+    }[];
     assert.equal(cells.length, 4);
-    assert.ok(cells[0].outputs.some((o) => o.output_type === 'display_data' && o.data?.['text/markdown']?.includes('%stop_session')));
-    const text = cells[2].outputs.filter((o) => o.output_type === 'stream').map((o) => o.text).join('');
+    assert.ok(
+      cells[0].outputs.some(
+        (o) => o.output_type === 'display_data' && o.data?.['text/markdown']?.includes('%stop_session'),
+      ),
+    );
+    const text = cells[2].outputs
+      .filter((o) => o.output_type === 'stream')
+      .map((o) => o.text)
+      .join('');
     assert.match(text, /answer: 42/);
-    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, 3, 4]);
+    assert.deepEqual(
+      cells.map((c) => c.execution_count),
+      [1, 2, 3, 4],
+    );
     assert.match(cells[3].outputs.map((o) => o.text).join(''), /0\n1\n/);
   } finally {
     kernels.cleanup();
@@ -41,7 +67,11 @@ test('nbclient executes a notebook on glue_pyspark', async (t) => {
 });
 
 test('jupyter kernelspec list shows both kernels after glue-kernel install --user', async (t) => {
-  const jupyter = need(t, hasExecutable('jupyter') && fs.existsSync('/usr/bin/jupyter-kernelspec') ? 'jupyter' : undefined, "Debian's jupyter-client (jupyter kernelspec)");
+  const jupyter = need(
+    t,
+    hasExecutable('jupyter') && fs.existsSync('/usr/bin/jupyter-kernelspec') ? 'jupyter' : undefined,
+    "Debian's jupyter-client (jupyter kernelspec)",
+  );
   if (!jupyter) return;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-kernel-home-'));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
@@ -51,7 +81,14 @@ test('jupyter kernelspec list shows both kernels after glue-kernel install --use
     assert.equal(install.code, 0, install.stderr);
     const list = await run('jupyter', ['kernelspec', 'list', '--json'], { env });
     assert.equal(list.code, 0, list.stderr);
-    const specs = (JSON.parse(list.stdout) as { kernelspecs: Record<string, { resource_dir: string; spec: { argv: string[]; display_name: string; interrupt_mode?: string } }> }).kernelspecs;
+    const specs = (
+      JSON.parse(list.stdout) as {
+        kernelspecs: Record<
+          string,
+          { resource_dir: string; spec: { argv: string[]; display_name: string; interrupt_mode?: string } }
+        >;
+      }
+    ).kernelspecs;
     assert.equal(specs.glue_pyspark?.spec.display_name, 'Glue PySpark');
     assert.equal(specs.glue_spark?.spec.display_name, 'Glue Spark');
     assert.equal(specs.glue_pyspark.spec.interrupt_mode, 'message');
@@ -60,7 +97,9 @@ test('jupyter kernelspec list shows both kernels after glue-kernel install --use
     assert.ok(fs.existsSync(path.join(specs.glue_pyspark.resource_dir, 'logo-64x64.png')));
     const uninstall = await run(process.execPath, [CLI, 'uninstall', '--user'], { env });
     assert.equal(uninstall.code, 0);
-    const after = JSON.parse((await run('jupyter', ['kernelspec', 'list', '--json'], { env })).stdout) as { kernelspecs: Record<string, unknown> };
+    const after = JSON.parse((await run('jupyter', ['kernelspec', 'list', '--json'], { env })).stdout) as {
+      kernelspecs: Record<string, unknown>;
+    };
     assert.equal(after.kernelspecs.glue_pyspark, undefined);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
@@ -83,16 +122,43 @@ interface ConsoleSession {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
 }
 
-async function withConsole(t: TestContext, extraArgs: string[], body: (console: ConsoleSession) => Promise<void>): Promise<void> {
-  const available = need(t, fs.existsSync('/usr/bin/jupyter-console') && hasExecutable('tmux') ? true : undefined, 'Debian jupyter-console and tmux');
+async function withConsole(
+  t: TestContext,
+  extraArgs: string[],
+  body: (console: ConsoleSession) => Promise<void>,
+): Promise<void> {
+  const available = need(
+    t,
+    fs.existsSync('/usr/bin/jupyter-console') && hasExecutable('tmux') ? true : undefined,
+    'Debian jupyter-console and tmux',
+  );
   if (!available) return;
   const kernels = installedKernelEnv();
   const session = `glue-console-${process.pid}-${extraArgs.length}`;
-  const envArgs = Object.entries({ JUPYTER_PATH: kernels.env.JUPYTER_PATH, JUPYTER_RUNTIME_DIR: kernels.env.JUPYTER_RUNTIME_DIR, HOME: kernels.dir })
-    .flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const envArgs = Object.entries({
+    JUPYTER_PATH: kernels.env.JUPYTER_PATH,
+    JUPYTER_RUNTIME_DIR: kernels.env.JUPYTER_RUNTIME_DIR,
+    HOME: kernels.dir,
+  }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const send = (...keys: string[]) => run('tmux', ['send-keys', '-t', session, ...keys]);
   try {
-    const started = await run('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '50', ...envArgs, DEBIAN_PYTHON, '-m', 'jupyter_console', '--kernel', 'glue_pyspark', ...extraArgs]);
+    const started = await run('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '200',
+      '-y',
+      '50',
+      ...envArgs,
+      DEBIAN_PYTHON,
+      '-m',
+      'jupyter_console',
+      '--kernel',
+      'glue_pyspark',
+      ...extraArgs,
+    ]);
     assert.equal(started.code, 0, started.stderr);
     // Debian's jupyter-console 6.4.4 with Python 3.11 sometimes reports a prompt_toolkit
     // event-loop error at start-up and waits for Enter; that is the console, not the kernel.

@@ -7,11 +7,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { KernelClient, type JupyterMessage } from '../../../src/jupyter';
-import { newConnectionInfo, startKernelProcess, type StartedKernel } from '../../../src/notebook/run-notebook';
+import {
+  newConnectionInfo,
+  startKernelProcess,
+  type StartedKernel,
+} from '../../../src/notebook/run-notebook';
 import { CLI } from '../../helpers/kernel-env';
 import { runnerPython } from '../../helpers/tools';
 
-const localEnv = (): NodeJS.ProcessEnv => ({ ...process.env, glue_backend: 'local', glue_python: runnerPython() });
+const localEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  glue_backend: 'local',
+  glue_python: runnerPython(),
+});
 
 function streamText(outputs: JupyterMessage[], name = 'stdout'): string {
   return outputs
@@ -44,7 +52,9 @@ describe('kernel process on the local backend', () => {
     fs.rmSync(marker, { force: true });
     const forger = await KernelClient.connect({ ...kernel.client.connection, key: 'not-the-key' });
     try {
-      await assert.rejects(forger.execute(`open(${JSON.stringify(marker)}, "w").write("ran")`, { timeoutMs: 1500 }));
+      await assert.rejects(
+        forger.execute(`open(${JSON.stringify(marker)}, "w").write("ran")`, { timeoutMs: 1500 }),
+      );
     } finally {
       await forger.close();
     }
@@ -88,7 +98,11 @@ describe('kernel process on the local backend', () => {
   });
 
   test('history: tail and search over this kernel inputs', async () => {
-    const tail = await kernel.client.request('history_request', { hist_access_type: 'tail', n: 2, output: false, raw: true }, 'shell');
+    const tail = await kernel.client.request(
+      'history_request',
+      { hist_access_type: 'tail', n: 2, output: false, raw: true },
+      'shell',
+    );
     const history = (tail.content as { history: [number, number, string][] }).history;
     assert.equal(history.length, 2);
     const search = await kernel.client.request(
@@ -120,8 +134,13 @@ test('the kernel exits when its parent process dies', async () => {
       { env: { ...process.env, JPY_PARENT_PID: String(process.pid) }, stdio: 'ignore', detached: true });
     console.log(k.pid);
     setInterval(() => {}, 1000);`;
-  const parent = spawn(process.execPath, ['-e', parentScript], { env: localEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
-  const kernelPid = await new Promise<number>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  const parent = spawn(process.execPath, ['-e', parentScript], {
+    env: localEnv(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const kernelPid = await new Promise<number>((resolve) =>
+    parent.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+  );
   const client = await KernelClient.connect(connection);
   try {
     await client.waitForReady(20_000);
@@ -155,7 +174,9 @@ test('SIGINT does not kill the kernel; SIGTERM shuts it down cleanly', async () 
     await new Promise((r) => setTimeout(r, 300));
     const info = await kernel.client.request('kernel_info_request', {}, 'shell');
     assert.equal((info.content as { status: string }).status, 'ok');
-    const exited = new Promise<number | null>((resolve) => kernel.child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      kernel.child.once('exit', (code) => resolve(code)),
+    );
     kernel.child.kill('SIGTERM');
     assert.equal(await exited, 0);
   } finally {

@@ -171,8 +171,14 @@ describe('CreateSession request', () => {
       CAPACITY_CONFLICT,
       'Either max_capacity or worker_type and number_of_workers must be set, but not both.',
     );
-    // One of the pair alone with max_capacity is passed on (as the reference does).
-    assert.equal(build({ glue_max_capacity: '2', glue_worker_type: 'G.1X' }).MaxCapacity, 2);
+    // One of the pair without the other is refused before CreateSession (the service refuses it too).
+    assert.throws(
+      () => build({ glue_max_capacity: '2', glue_worker_type: 'G.1X' }),
+      (e: unknown) =>
+        e instanceof ConfigError && /worker_type and number_of_workers must be set together/.test(e.message),
+    );
+    assert.throws(() => build({ glue_number_of_workers: '3' }), /set worker_type too/i);
+    assert.equal(build({ glue_max_capacity: '2' }).MaxCapacity, 2);
   });
 
   it('Tags: merged layers plus the owner tag (commas dropped); an explicit owner tag wins', () => {

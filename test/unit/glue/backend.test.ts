@@ -9,7 +9,10 @@ import { awsError, fakeAws, silent, type Handler } from './fake-clients';
 const ROLE = 'arn:aws:iam::123456789012:role/GlueRole';
 const ready = { Id: 's-1', Status: 'READY' };
 
-function backend(handlers: Record<string, Handler>, extra: Partial<ConstructorParameters<typeof GlueBackend>[0]> = {}) {
+function backend(
+  handlers: Record<string, Handler>,
+  extra: Partial<ConstructorParameters<typeof GlueBackend>[0]> = {},
+) {
   const fake = fakeAws(handlers);
   const b = new GlueBackend({
     kind: 'pyspark',
@@ -17,13 +20,18 @@ function backend(handlers: Record<string, Handler>, extra: Partial<ConstructorPa
     sessionRequest: () => ({ Id: 's-1', Role: ROLE }),
     clientFactory: fake.factory,
     retry: { baseMs: 1, throttleBaseMs: 1, capMs: 2 },
-    schedules: { statement: { firstMs: 1, growth: 1, capMs: 1 }, session: { firstMs: 1, growth: 1, capMs: 1 }, cancel: { firstMs: 1, growth: 1, capMs: 1 } },
+    schedules: {
+      statement: { firstMs: 1, growth: 1, capMs: 1 },
+      session: { firstMs: 1, growth: 1, capMs: 1 },
+      cancel: { firstMs: 1, growth: 1, capMs: 1 },
+    },
     ...extra,
   });
   return { b, fake };
 }
 
-const run = (b: GlueBackend, code = 'x') => b.run(code, { signal: new AbortController().signal, notify: silent });
+const run = (b: GlueBackend, code = 'x') =>
+  b.run(code, { signal: new AbortController().signal, notify: silent });
 
 describe('GlueBackend (scripted clients)', () => {
   it('CreateSession: AlreadyExists on a retry is our own session → GetSession, success', async () => {
@@ -31,16 +39,27 @@ describe('GlueBackend (scripted clients)', () => {
     const { b, fake } = backend({
       CreateSession: () => {
         creates++;
-        throw creates === 1 ? awsError('OperationTimeoutException') : awsError('AlreadyExistsException', 'Session already exists.');
+        throw creates === 1
+          ? awsError('OperationTimeoutException')
+          : awsError('AlreadyExistsException', 'Session already exists.');
       },
       GetSession: () => ({ Session: ready }),
       RunStatement: () => ({ Id: 0 }),
-      GetStatement: () => ({ Statement: { Id: 0, State: 'AVAILABLE', Output: { Status: 'ok', Data: { TextPlain: 'hi' } } } }),
+      GetStatement: () => ({
+        Statement: { Id: 0, State: 'AVAILABLE', Output: { Status: 'ok', Data: { TextPlain: 'hi' } } },
+      }),
     });
     const r = await run(b);
-    assert.deepEqual(r, { kind: 'output', state: 'AVAILABLE', output: { Status: 'ok', Data: { TextPlain: 'hi' } } });
+    assert.deepEqual(r, {
+      kind: 'output',
+      state: 'AVAILABLE',
+      output: { Status: 'ok', Data: { TextPlain: 'hi' } },
+    });
     assert.equal(creates, 2);
-    assert.deepEqual(fake.calls.map((c) => c.op), ['CreateSession', 'CreateSession', 'GetSession', 'RunStatement', 'GetStatement']);
+    assert.deepEqual(
+      fake.calls.map((c) => c.op),
+      ['CreateSession', 'CreateSession', 'GetSession', 'RunStatement', 'GetStatement'],
+    );
   });
 
   it('CreateSession: AlreadyExists on the first try is someone else’s session → a clear error', async () => {
@@ -58,7 +77,11 @@ describe('GlueBackend (scripted clients)', () => {
     let request: Record<string, unknown> = {};
     const { b } = backend(
       {
-        GetCallerIdentity: () => ({ Arn: 'arn:aws:sts::123456789012:assumed-role/Studio/me', UserId: 'AROA1:me', Account: '123456789012' }),
+        GetCallerIdentity: () => ({
+          Arn: 'arn:aws:sts::123456789012:assumed-role/Studio/me',
+          UserId: 'AROA1:me',
+          Account: '123456789012',
+        }),
         GetRole: (i) => ({ Role: { Arn: `arn:aws:iam::123456789012:role/${String(i.RoleName)}` } }),
         CreateSession: (i) => {
           request = i;
@@ -81,7 +104,16 @@ describe('GlueBackend (scripted clients)', () => {
       CreateSession: () => ({ Session: ready }),
       RunStatement: () => ({ Id: 2 }),
       GetStatement: () => ({
-        Statement: { Id: 2, State: 'ERROR', Output: { Status: 'error', ErrorName: 'Py4JError', ErrorValue: 'gateway died', Traceback: ['Traceback…\n', 'Py4JError: gateway died\n'] } },
+        Statement: {
+          Id: 2,
+          State: 'ERROR',
+          Output: {
+            Status: 'error',
+            ErrorName: 'Py4JError',
+            ErrorValue: 'gateway died',
+            Traceback: ['Traceback…\n', 'Py4JError: gateway died\n'],
+          },
+        },
       }),
     });
     const r = await run(b);
@@ -98,7 +130,10 @@ describe('GlueBackend (scripted clients)', () => {
       CreateSession: () => ({ Session: ready }),
       GetSession: () => ({ Session: ready }),
       RunStatement: () => ({ Id: 3 }),
-      GetStatement: () => Promise.reject(awsError('IllegalSessionStateException', 'Session unavailable, fail to call ReplServer')),
+      GetStatement: () =>
+        Promise.reject(
+          awsError('IllegalSessionStateException', 'Session unavailable, fail to call ReplServer'),
+        ),
     });
     const r = await run(b);
     assert.equal(r.kind, 'failed');
@@ -129,13 +164,23 @@ describe('GlueBackend (scripted clients)', () => {
   });
 
   it('a config error from the provider is a failed result, not an exception', async () => {
-    const { b } = backend({}, { sessionRequest: () => Promise.reject(Object.assign(new Error('Invalid worker_type "G.9X"'), { name: 'ConfigError' })) });
+    const { b } = backend(
+      {},
+      {
+        sessionRequest: () =>
+          Promise.reject(Object.assign(new Error('Invalid worker_type "G.9X"'), { name: 'ConfigError' })),
+      },
+    );
     const r = await run(b);
     assert.deepEqual(r, { kind: 'failed', ename: 'ConfigError', message: 'Invalid worker_type "G.9X"' });
   });
 
   it('a missing region says how to set one', async () => {
-    const b = new GlueBackend({ kind: 'pyspark', clientSettings: () => ({ region: '' }), sessionRequest: () => ({ Role: ROLE }) });
+    const b = new GlueBackend({
+      kind: 'pyspark',
+      clientSettings: () => ({ region: '' }),
+      sessionRequest: () => ({ Role: ROLE }),
+    });
     const r = await run(b);
     assert.equal(r.kind, 'failed');
     if (r.kind === 'failed') {
@@ -150,7 +195,12 @@ describe('GlueBackend (scripted clients)', () => {
       CreateSession: () => ({ Session: ready }),
       RunStatement: () => ({ Id: 0 }),
       GetStatement: () => ({ Statement: { Id: 0, State: 'AVAILABLE', Output: { Status: 'ok' } } }),
-      StopSession: (_i, o) => new Promise((_res, rej) => o.abortSignal?.addEventListener('abort', () => rej(Object.assign(new Error('aborted'), { name: 'AbortError' })))),
+      StopSession: (_i, o) =>
+        new Promise((_res, rej) =>
+          o.abortSignal?.addEventListener('abort', () =>
+            rej(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+          ),
+        ),
     });
     await run(b);
     const t0 = Date.now();

@@ -21,8 +21,16 @@ export function awsError(name: string, message = name, status = 400): Error {
 }
 
 export function fakeAws(handlers: Record<string, Handler>): FakeAws {
-  const fake: FakeAws = { handlers, calls: [], destroyed: 0, factory: () => undefined as unknown as AwsClients };
-  const send = async (command: { input: Record<string, unknown>; constructor: { name: string } }, options: { abortSignal?: AbortSignal } = {}) => {
+  const fake: FakeAws = {
+    handlers,
+    calls: [],
+    destroyed: 0,
+    factory: () => undefined as unknown as AwsClients,
+  };
+  const send = async (
+    command: { input: Record<string, unknown>; constructor: { name: string } },
+    options: { abortSignal?: AbortSignal } = {},
+  ) => {
     const op = command.constructor.name.replace(/Command$/, '');
     fake.calls.push({ op, input: command.input });
     const h = fake.handlers[op];

@@ -1,13 +1,30 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RoleNotFoundError, arnPartition, assumedRoleName, discoverRole, partitionForRegion, sessionArn, type IdentityCalls } from '../../../src/session/glue/identity';
+import {
+  RoleNotFoundError,
+  arnPartition,
+  assumedRoleName,
+  discoverRole,
+  partitionForRegion,
+  sessionArn,
+  type IdentityCalls,
+} from '../../../src/session/glue/identity';
 
 describe('role ARN parsing', () => {
   it('finds the role in an assumed-role ARN, in any partition', () => {
-    assert.equal(assumedRoleName('arn:aws:sts::123456789012:assumed-role/GlueNotebookRole/SageMaker'), 'GlueNotebookRole');
+    assert.equal(
+      assumedRoleName('arn:aws:sts::123456789012:assumed-role/GlueNotebookRole/SageMaker'),
+      'GlueNotebookRole',
+    );
     assert.equal(assumedRoleName('arn:aws-cn:sts::123456789012:assumed-role/R/s'), 'R');
-    assert.equal(assumedRoleName('arn:aws-us-gov:sts::123456789012:assumed-role/R-1_x.y@z/i-0abc'), 'R-1_x.y@z');
-    assert.equal(assumedRoleName('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_abc/jane@example.com'), 'AWSReservedSSO_Admin_abc');
+    assert.equal(
+      assumedRoleName('arn:aws-us-gov:sts::123456789012:assumed-role/R-1_x.y@z/i-0abc'),
+      'R-1_x.y@z',
+    );
+    assert.equal(
+      assumedRoleName('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_abc/jane@example.com'),
+      'AWSReservedSSO_Admin_abc',
+    );
   });
 
   it('returns undefined for users, root, federated users and junk', () => {
@@ -39,9 +56,18 @@ describe('partitions and session ARNs', () => {
   });
 
   it('builds session ARNs for GetTags/TagResource', () => {
-    assert.equal(sessionArn('us-east-1', '123456789012', 'abc-1'), 'arn:aws:glue:us-east-1:123456789012:session/abc-1');
-    assert.equal(sessionArn('cn-north-1', '123456789012', 's'), 'arn:aws-cn:glue:cn-north-1:123456789012:session/s');
-    assert.equal(sessionArn('us-gov-west-1', '123456789012', 's'), 'arn:aws-us-gov:glue:us-gov-west-1:123456789012:session/s');
+    assert.equal(
+      sessionArn('us-east-1', '123456789012', 'abc-1'),
+      'arn:aws:glue:us-east-1:123456789012:session/abc-1',
+    );
+    assert.equal(
+      sessionArn('cn-north-1', '123456789012', 's'),
+      'arn:aws-cn:glue:cn-north-1:123456789012:session/s',
+    );
+    assert.equal(
+      sessionArn('us-gov-west-1', '123456789012', 's'),
+      'arn:aws-us-gov:glue:us-gov-west-1:123456789012:session/s',
+    );
     assert.equal(arnPartition('arn:aws-cn:iam::1:role/x'), 'aws-cn');
   });
 });
@@ -52,7 +78,11 @@ describe('discoverRole', () => {
   it('GetCallerIdentity → GetRole(role name) → Arn', async () => {
     const asked: string[] = [];
     const calls: IdentityCalls = {
-      getCallerIdentity: async () => ({ arn: 'arn:aws:sts::123456789012:assumed-role/StudioRole/me', userId: 'AROAX:me', account: '123456789012' }),
+      getCallerIdentity: async () => ({
+        arn: 'arn:aws:sts::123456789012:assumed-role/StudioRole/me',
+        userId: 'AROAX:me',
+        account: '123456789012',
+      }),
       getRoleArn: async (name) => {
         asked.push(name);
         return `arn:aws:iam::123456789012:role/service-role/${name}`;
@@ -64,7 +94,11 @@ describe('discoverRole', () => {
 
   it('an IAM user gets a clear error naming %iam_role and glue_role_arn', async () => {
     const calls: IdentityCalls = {
-      getCallerIdentity: async () => ({ arn: 'arn:aws:iam::123456789012:user/jane', userId: 'AIDAX', account: '123456789012' }),
+      getCallerIdentity: async () => ({
+        arn: 'arn:aws:iam::123456789012:user/jane',
+        userId: 'AIDAX',
+        account: '123456789012',
+      }),
       getRoleArn: async () => assert.fail('GetRole must not be called'),
     };
     await assert.rejects(discoverRole(calls, signal), (e: unknown) => {

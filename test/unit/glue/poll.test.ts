@@ -39,18 +39,36 @@ describe('poll schedule', () => {
       it(`a ${d} ms statement (call latency ${latency} ms)`, () => {
         const ours = simulatePolls(d, STATEMENT_SCHEDULE, latency);
         const ref = referenceSimulation(d, latency);
-        // Very little added latency for short statements.
-        if (d <= 300) assert.ok(ours.addedLatencyMs <= 150 + latency, `added ${ours.addedLatencyMs} ms`);
-        if (d >= 3000) assert.ok(ours.addedLatencyMs <= STATEMENT_SCHEDULE.capMs + latency);
+        // Very little added latency for short statements, a few percent for long ones.
+        if (d <= 300) assert.ok(ours.addedLatencyMs <= 50 + latency, `added ${ours.addedLatencyMs} ms`);
+        if (d >= 3000) assert.ok(ours.addedLatencyMs <= 0.1 * d + latency, `added ${ours.addedLatencyMs} ms`);
         // A long statement costs at most 1.5x the reference's calls; short ones pay a handful
         // of extra calls (the fast start) for seeing the result hundreds of ms sooner.
-        if (d >= 60_000) assert.ok(ours.calls <= Math.ceil(1.5 * ref.calls), `${ours.calls} calls vs reference ${ref.calls}`);
-        else assert.ok(ours.calls <= 20, `${ours.calls} calls vs reference ${ref.calls}`);
-        // Short statements: never slower than the reference.
-        assert.ok(ours.seenAtMs <= ref.seenAtMs + 1000);
+        if (d >= 60_000)
+          assert.ok(
+            ours.calls <= Math.ceil(1.5 * ref.calls),
+            `${ours.calls} calls vs reference ${ref.calls}`,
+          );
+        else assert.ok(ours.calls <= 50, `${ours.calls} calls vs reference ${ref.calls}`);
+        // Never much slower than the reference: within a second, or 5% of a long statement.
+        assert.ok(ours.seenAtMs <= ref.seenAtMs + Math.max(1000, 0.05 * d));
       });
     }
   }
+
+  // Single durations each sit at one phase of the schedule; the targets are about the spread.
+  it('meets the targets over sweeps of durations (median added time, % of duration)', () => {
+    const sweep = (lo: number, hi: number, f: (d: number) => number): number[] => {
+      const out: number[] = [];
+      for (let d = lo; d <= hi; d += (hi - lo) / 400) out.push(f(d));
+      return out.sort((a, b) => a - b);
+    };
+    const median = (values: number[]): number => values[values.length >> 1];
+    const shortAdded = sweep(10, 1000, (d) => simulatePolls(d, STATEMENT_SCHEDULE, 1).addedLatencyMs);
+    assert.ok(median(shortAdded) <= 50, `median added ${median(shortAdded)} ms for statements up to 1 s`);
+    const longShare = sweep(1000, 120_000, (d) => simulatePolls(d, STATEMENT_SCHEDULE, 1).addedLatencyMs / d);
+    assert.ok(median(longShare) <= 0.05, `median added ${(median(longShare) * 100).toFixed(1)}% beyond 1 s`);
+  });
 
   it('prints the comparison table (for the report)', (t) => {
     const rows = cases.map((d) => {
@@ -84,7 +102,12 @@ describe('pollUntil', () => {
 
   it('checks at once with immediate', async () => {
     const t0 = Date.now();
-    await pollUntil({ schedule: { firstMs: 5000, growth: 1, capMs: 5000 }, signal: new AbortController().signal, immediate: true, check: async () => ({ done: true, value: 1 }) });
+    await pollUntil({
+      schedule: { firstMs: 5000, growth: 1, capMs: 5000 },
+      signal: new AbortController().signal,
+      immediate: true,
+      check: async () => ({ done: true, value: 1 }),
+    });
     assert.ok(Date.now() - t0 < 1000);
   });
 
@@ -93,7 +116,11 @@ describe('pollUntil', () => {
     const t0 = Date.now();
     setTimeout(() => ac.abort(), 30);
     await assert.rejects(
-      pollUntil({ schedule: { firstMs: 10_000, growth: 1, capMs: 10_000 }, signal: ac.signal, check: async () => ({ done: false }) }),
+      pollUntil({
+        schedule: { firstMs: 10_000, growth: 1, capMs: 10_000 },
+        signal: ac.signal,
+        check: async () => ({ done: false }),
+      }),
       (e: unknown) => e instanceof AbortedError,
     );
     assert.ok(Date.now() - t0 < 1000);
@@ -131,7 +158,10 @@ describe('pollUntil', () => {
   });
 
   it('abortableSleep rejects at once on an aborted signal', async () => {
-    await assert.rejects(abortableSleep(10_000, AbortSignal.abort()), (e: unknown) => e instanceof AbortedError);
+    await assert.rejects(
+      abortableSleep(10_000, AbortSignal.abort()),
+      (e: unknown) => e instanceof AbortedError,
+    );
   });
 
   it('formats elapsed time', () => {

@@ -3,14 +3,31 @@ import { describe, it } from 'node:test';
 import { mergeRawOutput, rawStatementData } from '../../../src/session/glue/raw-output';
 
 const raw = (data: unknown): string =>
-  JSON.stringify({ Statement: { Id: 1, State: 'AVAILABLE', Output: { Data: data, ExecutionCount: 1, Status: 'ok' } } });
+  JSON.stringify({
+    Statement: { Id: 1, State: 'AVAILABLE', Output: { Data: data, ExecutionCount: 1, Status: 'ok' } },
+  });
 
 describe('raw GetStatement output merge', () => {
   it('adds MimeType, Result, StdOut, StdErr from the raw body', () => {
     const modeled = { Data: { TextPlain: '' }, ExecutionCount: 1, Status: 'ok' };
-    const merged = mergeRawOutput(modeled, raw({ TextPlain: '', MimeType: 'image/png;base64', Result: 'iVBORw0KGgo=', StdOut: 'out\n', StdErr: 'warn\n' }));
+    const merged = mergeRawOutput(
+      modeled,
+      raw({
+        TextPlain: '',
+        MimeType: 'image/png;base64',
+        Result: 'iVBORw0KGgo=',
+        StdOut: 'out\n',
+        StdErr: 'warn\n',
+      }),
+    );
     assert.deepEqual(merged, {
-      Data: { TextPlain: '', MimeType: 'image/png;base64', Result: 'iVBORw0KGgo=', StdOut: 'out\n', StdErr: 'warn\n' },
+      Data: {
+        TextPlain: '',
+        MimeType: 'image/png;base64',
+        Result: 'iVBORw0KGgo=',
+        StdOut: 'out\n',
+        StdErr: 'warn\n',
+      },
       ExecutionCount: 1,
       Status: 'ok',
     });
@@ -26,7 +43,10 @@ describe('raw GetStatement output merge', () => {
   });
 
   it('ignores non-string extras and unknown keys; modeled values win', () => {
-    const merged = mergeRawOutput({ Data: { TextPlain: 'modeled' } }, raw({ TextPlain: 'raw', MimeType: 42, Result: null, StdOut: 'x', Other: 'y' }));
+    const merged = mergeRawOutput(
+      { Data: { TextPlain: 'modeled' } },
+      raw({ TextPlain: 'raw', MimeType: 42, Result: null, StdOut: 'x', Other: 'y' }),
+    );
     assert.deepEqual(merged, { Data: { StdOut: 'x', TextPlain: 'modeled' } });
   });
 

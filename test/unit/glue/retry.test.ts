@@ -1,13 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AbortedError } from '../../../src/session/glue/poll';
-import { DEFAULT_RETRY, backoffDelay, classifyError, maxTotalBackoff, withRetry, type RetriesExhausted } from '../../../src/session/glue/retry';
+import {
+  DEFAULT_RETRY,
+  backoffDelay,
+  classifyError,
+  maxTotalBackoff,
+  withRetry,
+  type RetriesExhausted,
+} from '../../../src/session/glue/retry';
 
 /** An error shaped like the SDK's: name = code, $metadata.httpStatusCode. */
 function awsError(name: string, status = 400, extra: Record<string, unknown> = {}): Error {
   const e = new Error(`${name} happened`);
   e.name = name;
-  Object.assign(e, { $metadata: { httpStatusCode: status }, $fault: status >= 500 ? 'server' : 'client' }, extra);
+  Object.assign(
+    e,
+    { $metadata: { httpStatusCode: status }, $fault: status >= 500 ? 'server' : 'client' },
+    extra,
+  );
   return e;
 }
 
@@ -17,7 +28,12 @@ function netError(code: string): Error {
 
 describe('classifyError', () => {
   it('throttling', () => {
-    for (const name of ['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']) {
+    for (const name of [
+      'ThrottlingException',
+      'Throttling',
+      'TooManyRequestsException',
+      'RequestLimitExceeded',
+    ]) {
       assert.equal(classifyError(awsError(name)), 'throttling', name);
     }
     assert.equal(classifyError(awsError('SomethingNew', 429)), 'throttling');
@@ -29,8 +45,12 @@ describe('classifyError', () => {
     assert.equal(classifyError(awsError('ConcurrentModificationException', 400)), 'transient');
     assert.equal(classifyError(awsError('Unknown', 503)), 'transient');
     assert.equal(classifyError(awsError('SyntaxError', 502)), 'transient', '5xx with an unparseable body');
-    for (const code of ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']) assert.equal(classifyError(netError(code)), 'transient', code);
-    assert.equal(classifyError(Object.assign(new Error('wrapped'), { cause: netError('ECONNRESET') })), 'transient');
+    for (const code of ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED'])
+      assert.equal(classifyError(netError(code)), 'transient', code);
+    assert.equal(
+      classifyError(Object.assign(new Error('wrapped'), { cause: netError('ECONNRESET') })),
+      'transient',
+    );
   });
 
   it('never retries what retrying cannot fix', () => {
@@ -63,7 +83,10 @@ describe('backoffDelay', () => {
     assert.ok(backoffDelay(1, 'transient', max) < DEFAULT_RETRY.baseMs);
     assert.ok(backoffDelay(2, 'transient', max) < 2 * DEFAULT_RETRY.baseMs);
     assert.ok(backoffDelay(1, 'throttling', max) < DEFAULT_RETRY.throttleBaseMs);
-    assert.ok(backoffDelay(1, 'throttling', max) > backoffDelay(1, 'transient', max), 'throttling waits longer');
+    assert.ok(
+      backoffDelay(1, 'throttling', max) > backoffDelay(1, 'transient', max),
+      'throttling waits longer',
+    );
     for (let r = 1; r < 30; r++) assert.ok(backoffDelay(r, 'throttling', max) <= DEFAULT_RETRY.capMs);
   });
 
@@ -96,11 +119,16 @@ describe('withRetry', () => {
   it('fails at once on a permanent error', async () => {
     let calls = 0;
     await assert.rejects(
-      withRetry(async () => {
-        calls++;
-        throw awsError('EntityNotFoundException');
-      }, { policy: fast }),
-      (e: unknown) => (e as Error).name === 'EntityNotFoundException' && (e as RetriesExhausted).$retriesExhausted === undefined,
+      withRetry(
+        async () => {
+          calls++;
+          throw awsError('EntityNotFoundException');
+        },
+        { policy: fast },
+      ),
+      (e: unknown) =>
+        (e as Error).name === 'EntityNotFoundException' &&
+        (e as RetriesExhausted).$retriesExhausted === undefined,
     );
     assert.equal(calls, 1);
   });
@@ -108,11 +136,16 @@ describe('withRetry', () => {
   it('stops after maxAttempts and marks the error', async () => {
     let calls = 0;
     await assert.rejects(
-      withRetry(async () => {
-        calls++;
-        throw awsError('ThrottlingException');
-      }, { policy: { ...fast, maxAttempts: 4 } }),
-      (e: unknown) => (e as RetriesExhausted).$retriesExhausted?.attempts === 4 && (e as RetriesExhausted).$retriesExhausted?.kind === 'throttling',
+      withRetry(
+        async () => {
+          calls++;
+          throw awsError('ThrottlingException');
+        },
+        { policy: { ...fast, maxAttempts: 4 } },
+      ),
+      (e: unknown) =>
+        (e as RetriesExhausted).$retriesExhausted?.attempts === 4 &&
+        (e as RetriesExhausted).$retriesExhausted?.kind === 'throttling',
     );
     assert.equal(calls, 4);
   });
@@ -128,7 +161,10 @@ describe('withRetry', () => {
           calls++;
           throw awsError('ThrottlingException');
         },
-        { signal: ac.signal, policy: { maxAttempts: 10, throttleBaseMs: 60_000, capMs: 60_000, random: () => 0.99 } },
+        {
+          signal: ac.signal,
+          policy: { maxAttempts: 10, throttleBaseMs: 60_000, capMs: 60_000, random: () => 0.99 },
+        },
       ),
       (e: unknown) => e instanceof AbortedError,
     );
@@ -144,7 +180,11 @@ describe('withRetry', () => {
         if (attempt < 2) throw awsError('ResourceNumberLimitExceededException');
         return 1;
       },
-      { policy: fast, classify: (e) => ((e as Error).name === 'ResourceNumberLimitExceededException' ? 'transient' : 'permanent') },
+      {
+        policy: fast,
+        classify: (e) =>
+          (e as Error).name === 'ResourceNumberLimitExceededException' ? 'transient' : 'permanent',
+      },
     );
     assert.equal(n, 2);
   });

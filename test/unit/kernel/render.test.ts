@@ -30,7 +30,11 @@ test('an error output is a real Jupyter error with its traceback, not a stdout l
       Status: 'error',
       ErrorName: 'ZeroDivisionError',
       ErrorValue: 'division by zero',
-      Traceback: ['Traceback (most recent call last):\n', '  File "<stdin>", line 1, in <module>\n', 'ZeroDivisionError: division by zero\n'],
+      Traceback: [
+        'Traceback (most recent call last):\n',
+        '  File "<stdin>", line 1, in <module>\n',
+        'ZeroDivisionError: division by zero\n',
+      ],
     },
     sink,
   );
@@ -40,14 +44,21 @@ test('an error output is a real Jupyter error with its traceback, not a stdout l
       'error',
       'ZeroDivisionError',
       'division by zero',
-      ['Traceback (most recent call last):', '  File "<stdin>", line 1, in <module>', 'ZeroDivisionError: division by zero'],
+      [
+        'Traceback (most recent call last):',
+        '  File "<stdin>", line 1, in <module>',
+        'ZeroDivisionError: division by zero',
+      ],
     ],
   ]);
 });
 
 test('%matplot output is display data with the PNG and its printed text', () => {
   const { sink, events } = recordingSink();
-  renderOutput({ Status: 'ok', Data: { MimeType: 'image/png', Result: 'iVBORw0KGgo=', StdOut: 'plotted' } }, sink);
+  renderOutput(
+    { Status: 'ok', Data: { MimeType: 'image/png', Result: 'iVBORw0KGgo=', StdOut: 'plotted' } },
+    sink,
+  );
   assert.deepEqual(events, [
     ['stream', 'stdout', 'plotted\n'],
     ['display_data', { 'image/png': 'iVBORw0KGgo=' }, { 'image/png': { width: 640, height: 480 } }],
@@ -56,7 +67,13 @@ test('%matplot output is display data with the PNG and its printed text', () => 
 
 test('base64 text payloads are decoded; JSON becomes an object', () => {
   const { sink, events } = recordingSink();
-  renderOutput({ Status: 'ok', Data: { MimeType: 'text/html;base64', Result: Buffer.from('<b>x</b>').toString('base64') } }, sink);
+  renderOutput(
+    {
+      Status: 'ok',
+      Data: { MimeType: 'text/html;base64', Result: Buffer.from('<b>x</b>').toString('base64') },
+    },
+    sink,
+  );
   renderOutput({ Status: 'ok', Data: { MimeType: 'application/json', Result: '{"a":1}' } }, sink);
   assert.deepEqual(events[0][1], { 'text/html': '<b>x</b>' });
   assert.deepEqual(events[1][1], { 'application/json': { a: 1 } });
@@ -64,10 +81,19 @@ test('base64 text payloads are decoded; JSON becomes an object', () => {
 
 test('cancelled and failed statements end the cell with an error', () => {
   const { sink, events } = recordingSink();
-  assert.equal(renderResult({ kind: 'cancelled', message: 'Statement 3 was cancelled.' }, sink).status, 'error');
-  assert.equal(renderResult({ kind: 'failed', ename: 'SessionTimeout', message: 'gone' }, sink).status, 'error');
-  assert.deepEqual(events.map((e) => [e[0], e[1]]), [
-    ['error', 'KeyboardInterrupt'],
-    ['error', 'SessionTimeout'],
-  ]);
+  assert.equal(
+    renderResult({ kind: 'cancelled', message: 'Statement 3 was cancelled.' }, sink).status,
+    'error',
+  );
+  assert.equal(
+    renderResult({ kind: 'failed', ename: 'SessionTimeout', message: 'gone' }, sink).status,
+    'error',
+  );
+  assert.deepEqual(
+    events.map((e) => [e[0], e[1]]),
+    [
+      ['error', 'KeyboardInterrupt'],
+      ['error', 'SessionTimeout'],
+    ],
+  );
 });

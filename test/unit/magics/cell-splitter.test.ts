@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { splitCell } from '../../../src/magics/cell-splitter';
 
 test('leading line magics, comments and blank lines are taken; the rest is code', () => {
-  const split = splitCell('# setup\n%region us-east-1\n\n%number_of_workers 2\nx = 1\n%region eu-west-1\nprint(x)');
+  const split = splitCell(
+    '# setup\n%region us-east-1\n\n%number_of_workers 2\nx = 1\n%region eu-west-1\nprint(x)',
+  );
   assert.deepEqual(
     split.lineMagics.map((m) => [m.name, m.argText, m.line]),
     [
@@ -18,7 +20,12 @@ test('leading line magics, comments and blank lines are taken; the rest is code'
 test('a cell magic takes the rest of the cell as its body', () => {
   const split = splitCell('%region us-east-1\n%%configure -f\n{"a": 1}\n%region x');
   assert.equal(split.lineMagics.length, 1);
-  assert.deepEqual(split.cellMagic, { name: 'configure', argText: '-f', line: 1, body: '{"a": 1}\n%region x' });
+  assert.deepEqual(split.cellMagic, {
+    name: 'configure',
+    argText: '-f',
+    line: 1,
+    body: '{"a": 1}\n%region x',
+  });
   assert.equal(split.code, '');
 });
 
@@ -30,7 +37,10 @@ test('%matplot and %plotly start the code: they belong to the session', () => {
 
 test('shell escapes in the magic block are reported, not run', () => {
   const split = splitCell('!pip install x\nprint(1)');
-  assert.deepEqual(split.shellEscapes.map((s) => s.argText), ['pip install x']);
+  assert.deepEqual(
+    split.shellEscapes.map((s) => s.argText),
+    ['pip install x'],
+  );
   assert.equal(split.code, 'print(1)');
 });
 

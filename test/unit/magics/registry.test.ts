@@ -13,7 +13,10 @@ test('edit distance and nearest name', () => {
 });
 
 test('an unknown magic is an error that suggests the nearest name', () => {
-  assert.throws(() => registry.resolve('stats', 'line'), (e: unknown) => e instanceof MagicUsageError && /Did you mean %status\?/.test(e.message));
+  assert.throws(
+    () => registry.resolve('stats', 'line'),
+    (e: unknown) => e instanceof MagicUsageError && /Did you mean %status\?/.test(e.message),
+  );
   assert.throws(() => registry.resolve('sql', 'line'), /is a cell magic: write it as %%sql/);
 });
 

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { foldStreams, runnerDiedOutput, trimTrailingNewline } from '../../../src/runner/fold';
-import { LineSplitter, parseEvent, SYNC_END, SYNC_START, SyncScanner, TailBuffer } from '../../../src/runner/protocol';
+import {
+  LineSplitter,
+  parseEvent,
+  SYNC_END,
+  SYNC_START,
+  SyncScanner,
+  TailBuffer,
+} from '../../../src/runner/protocol';
 
 describe('LineSplitter', () => {
   it('reassembles lines split across chunks and keeps the unfinished tail', () => {
@@ -22,18 +29,34 @@ describe('parseEvent', () => {
       name: 'stdout',
       text: 'hi\n',
     });
-    const ready = parseEvent('{"event":"ready","engine":{"name":"plain","description":"d","python_version":"3.11.2"},"log":""}');
+    const ready = parseEvent(
+      '{"event":"ready","engine":{"name":"plain","description":"d","python_version":"3.11.2"},"log":""}',
+    );
     assert.equal(ready.event?.event, 'ready');
-    const result = parseEvent('{"event":"result","id":"2","output":{"Status":"ok"},"sync":["stdout","bogus","stderr"]}');
-    assert.deepEqual(result.event, { event: 'result', id: '2', output: { Status: 'ok' }, sync: ['stdout', 'stderr'] });
+    const result = parseEvent(
+      '{"event":"result","id":"2","output":{"Status":"ok"},"sync":["stdout","bogus","stderr"]}',
+    );
+    assert.deepEqual(result.event, {
+      event: 'result',
+      id: '2',
+      output: { Status: 'ok' },
+      sync: ['stdout', 'stderr'],
+    });
     assert.deepEqual(parseEvent('{"event":"fatal","message":"m"}').event, { event: 'fatal', message: 'm' });
-    assert.deepEqual(parseEvent('{"event":"log","level":"warn","message":"m"}').event, { event: 'log', level: 'warn', message: 'm' });
+    assert.deepEqual(parseEvent('{"event":"log","level":"warn","message":"m"}').event, {
+      event: 'log',
+      level: 'warn',
+      message: 'm',
+    });
   });
 
   it('reports malformed lines instead of throwing', () => {
     assert.match(parseEvent('not json').problem ?? '', /not JSON/);
     assert.match(parseEvent('[1]').problem ?? '', /not an event/);
-    assert.match(parseEvent('{"event":"stream","id":"1","name":"stdin","text":"x"}').problem ?? '', /malformed stream/);
+    assert.match(
+      parseEvent('{"event":"stream","id":"1","name":"stdin","text":"x"}').problem ?? '',
+      /malformed stream/,
+    );
     assert.match(parseEvent('{"event":"result","id":3,"output":{}}').problem ?? '', /malformed result/);
   });
 });
@@ -100,24 +123,39 @@ describe('foldStreams', () => {
       Data: { TextPlain: 'a\n2' },
     });
     assert.equal(foldStreams({ Status: 'ok', Data: {} }, 'a\n', '').Data?.TextPlain, 'a');
-    assert.equal(foldStreams({ Status: 'ok', Data: {} }, '', '').Data?.TextPlain, '', 'TextPlain is always present for ok');
+    assert.equal(
+      foldStreams({ Status: 'ok', Data: {} }, '', '').Data?.TextPlain,
+      '',
+      'TextPlain is always present for ok',
+    );
     assert.equal(foldStreams({ Status: 'ok', Data: {} }, 'a\n\n', '').Data?.TextPlain, 'a\n');
   });
 
   it('puts stderr in StdErr only when there is some', () => {
-    assert.deepEqual(foldStreams({ Status: 'ok', Data: {} }, '', 'warn\n').Data, { TextPlain: '', StdErr: 'warn' });
+    assert.deepEqual(foldStreams({ Status: 'ok', Data: {} }, '', 'warn\n').Data, {
+      TextPlain: '',
+      StdErr: 'warn',
+    });
     assert.equal(foldStreams({ Status: 'ok', Data: {} }, 'x', '').Data?.StdErr, undefined);
   });
 
   it('folds stdout into StdOut for rich (MimeType) outputs', () => {
-    const out = foldStreams({ Status: 'ok', Data: { MimeType: 'image/png', Result: 'AAA', StdOut: '<Figure>' } }, 'plotted\n', '');
+    const out = foldStreams(
+      { Status: 'ok', Data: { MimeType: 'image/png', Result: 'AAA', StdOut: '<Figure>' } },
+      'plotted\n',
+      '',
+    );
     assert.deepEqual(out.Data, { MimeType: 'image/png', Result: 'AAA', StdOut: 'plotted\n<Figure>' });
     const plain = foldStreams({ Status: 'ok', Data: { MimeType: 'text/html', Result: '<b/>' } }, '', '');
     assert.deepEqual(plain.Data, { MimeType: 'text/html', Result: '<b/>' });
   });
 
   it('keeps what an erroring statement printed', () => {
-    const out = foldStreams({ Status: 'error', ErrorName: 'ValueError', ErrorValue: 'x', Data: {}, Traceback: [] }, 'partial\n', 'e\n');
+    const out = foldStreams(
+      { Status: 'error', ErrorName: 'ValueError', ErrorValue: 'x', Data: {}, Traceback: [] },
+      'partial\n',
+      'e\n',
+    );
     assert.deepEqual(out.Data, { TextPlain: 'partial', StdErr: 'e' });
     assert.deepEqual(foldStreams({ Status: 'error', Data: {} }, '', '').Data, {});
   });
@@ -125,7 +163,10 @@ describe('foldStreams', () => {
 
 describe('runnerDiedOutput', () => {
   it('says how the process ended and that variables are lost', () => {
-    const out = runnerDiedOutput({ code: null, signal: 'SIGKILL', stopped: false, stderrTail: 'Fatal Python error: x\n' }, 4);
+    const out = runnerDiedOutput(
+      { code: null, signal: 'SIGKILL', stopped: false, stderrTail: 'Fatal Python error: x\n' },
+      4,
+    );
     assert.equal(out.Status, 'error');
     assert.equal(out.ErrorName, 'RunnerDied');
     assert.equal(out.ExecutionCount, 4);

@@ -56,13 +56,17 @@ describe('REPL semantics', () => {
   });
 
   it('runs user code as __main__ (pickling user classes works)', async () => {
-    const out = await run('import pickle\nclass P:\n    pass\n(__name__, type(pickle.loads(pickle.dumps(P()))).__name__)');
+    const out = await run(
+      'import pickle\nclass P:\n    pass\n(__name__, type(pickle.loads(pickle.dumps(P()))).__name__)',
+    );
     assertOk(out);
     assert.equal(out.Data?.TextPlain, "('__main__', 'P')");
   });
 
   it('supports from __future__ imports in a cell', async () => {
-    assertOk(await run('from __future__ import annotations\ndef f(a: Undefined) -> int:\n    return 1\nf(0)'));
+    assertOk(
+      await run('from __future__ import annotations\ndef f(a: Undefined) -> int:\n    return 1\nf(0)'),
+    );
   });
 
   it('has no Spark on the plain engine', async () => {
@@ -85,9 +89,12 @@ describe('errors', () => {
     assert.doesNotMatch(text, /runner\.py/);
     const frames = text.match(/File "([^"]+)"/g) ?? [];
     assert.equal(frames.length, 2, text);
-    assert.ok(frames.every((f) => /<cell \d+>/.test(f)), text);
+    assert.ok(
+      frames.every((f) => /<cell \d+>/.test(f)),
+      text,
+    );
     assert.match(text, /line 2, in <module>\n {4}inner\(\)/);
-    assert.match(text, /line 2, in inner\n {4}return 1 \/ 0/, 'the earlier cell\'s source is shown');
+    assert.match(text, /line 2, in inner\n {4}return 1 \/ 0/, "the earlier cell's source is shown");
   });
 
   it('keeps library frames the user code called into', async () => {
@@ -135,7 +142,9 @@ describe('errors', () => {
   });
 
   it('reports an exception raised by repr() of the final value', async () => {
-    const out = await run('class Bad:\n    def __repr__(self):\n        raise RuntimeError("no repr")\nBad()');
+    const out = await run(
+      'class Bad:\n    def __repr__(self):\n        raise RuntimeError("no repr")\nBad()',
+    );
     assert.equal(out.ErrorName, 'RuntimeError');
     assert.match(traceText(out), /in __repr__/);
   });
@@ -195,7 +204,9 @@ describe('output capture', () => {
   });
 
   it('supports sys.stdout.buffer, isatty() and fileno()', async () => {
-    const out = await run('import sys\nsys.stdout.buffer.write("bytes é\\n".encode())\n(sys.stdout.isatty(), sys.stdout.fileno(), sys.stderr.fileno())');
+    const out = await run(
+      'import sys\nsys.stdout.buffer.write("bytes é\\n".encode())\n(sys.stdout.isatty(), sys.stdout.fileno(), sys.stderr.fileno())',
+    );
     assert.equal(out.Data?.TextPlain, 'bytes é\n(False, 1, 2)');
   });
 

@@ -1,0 +1,174 @@
+// `npm run bench`: measures glue-kernel side by side with Debian's ipykernel, in one run, with
+// the same client (bench/kernel_bench.py, Debian's jupyter_client), plus the emulator's and
+// the Glue backend's figures against the emulator's own clock. Prints a table of ratios and
+// writes bench-results/latest.json.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const PYTHON = '/usr/bin/python3';
+
+interface KernelFigures {
+  kernel: string;
+  start_median_ms: number;
+  rss_mib: number;
+  latency: Record<string, { median_ms: number; p90_ms: number; p99_ms: number }>;
+}
+
+function runnerPython(): string {
+  const venv = path.join(ROOT, '.venv', 'bin', 'python');
+  return fs.existsSync(venv) ? venv : 'python3';
+}
+
+function kernelBench(kernel: string, codes: string[], env: NodeJS.ProcessEnv, starts: number): KernelFigures {
+  const args = [
+    path.join(ROOT, 'bench', 'kernel_bench.py'),
+    kernel,
+    '--starts',
+    String(starts),
+    '--iters',
+    '200',
+    '--warmup',
+    '20',
+  ];
+  for (const code of codes) args.push('--code', code);
+  const result = spawnSync(PYTHON, args, { env, encoding: 'utf8', timeout: 600_000 });
+  if (result.status !== 0) throw new Error(`kernel bench for ${kernel} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as KernelFigures;
+}
+
+function ratio(ours: number, theirs: number): string {
+  return `${(ours / theirs).toFixed(2)}×`;
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [
+    row(header, widths),
+    row(
+      widths.map((w) => '-'.repeat(w)),
+      widths,
+    ),
+    ...rows.map((r) => row(r, widths)),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  if (
+    !fs.existsSync(PYTHON) ||
+    spawnSync(PYTHON, ['-c', 'import jupyter_client, ipykernel'], { stdio: 'ignore' }).status !== 0
+  ) {
+    throw new Error(
+      "npm run bench needs Debian's python3-jupyter-client and python3-ipykernel (bash scripts/setup-test-env.sh).",
+    );
+  }
+  const starts = Number(process.env.BENCH_STARTS ?? 7);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-kernel-bench-'));
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`,
+  };
+  try {
+    const install = spawnSync(
+      process.execPath,
+      [CLI, 'install', '--prefix', dir, '--backend', 'local', '--env', `glue_python=${runnerPython()}`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (install.status !== 0) throw new Error(install.stderr);
+    const env = {
+      ...process.env,
+      JUPYTER_PATH: path.join(dir, 'share', 'jupyter'),
+      PYDEVD_DISABLE_FILE_VALIDATION: '1',
+    };
+
+    console.log('Measuring ipykernel and glue_pyspark (local backend) with Debian jupyter_client…');
+    const ipykernel = kernelBench('python3', ['1+1'], env, starts);
+    const glue = kernelBench('glue_pyspark', ['%session_id', '1+1'], env, starts);
+    results.ipykernel = ipykernel;
+    results.glue_pyspark = glue;
+    const ipyOnePlusOne = ipykernel.latency['1+1'].median_ms;
+    console.log(
+      '\n' +
+        table(
+          ['measure', 'glue-kernel', 'ipykernel', 'ratio', 'target'],
+          [
+            [
+              'start → first kernel_info_reply (median)',
+              `${glue.start_median_ms.toFixed(0)} ms`,
+              `${ipykernel.start_median_ms.toFixed(0)} ms`,
+              ratio(glue.start_median_ms, ipykernel.start_median_ms),
+              '≤ 0.5×',
+            ],
+            [
+              'magic-only cell round trip vs ipykernel 1+1',
+              `${glue.latency['%session_id'].median_ms.toFixed(2)} ms`,
+              `${ipyOnePlusOne.toFixed(2)} ms`,
+              ratio(glue.latency['%session_id'].median_ms, ipyOnePlusOne),
+              '≤ 0.5×',
+            ],
+            [
+              '1+1 round trip (local backend)',
+              `${glue.latency['1+1'].median_ms.toFixed(2)} ms`,
+              `${ipyOnePlusOne.toFixed(2)} ms`,
+              ratio(glue.latency['1+1'].median_ms, ipyOnePlusOne),
+              '≤ 1.5×',
+            ],
+            [
+              'resident memory after start',
+              `${glue.rss_mib.toFixed(1)} MiB`,
+              `${ipykernel.rss_mib.toFixed(1)} MiB`,
+              ratio(glue.rss_mib, ipykernel.rss_mib),
+              '≤ 1×',
+            ],
+          ],
+        ),
+    );
+
+    const emulatorBench = path.join(__dirname, 'emulator-bench.js');
+    if (fs.existsSync(emulatorBench)) {
+      console.log('\nMeasuring the Glue API emulator…');
+      const { benchEmulator } = (await import(emulatorBench)) as {
+        benchEmulator: () => Promise<Record<string, number>>;
+      };
+      const emulator = await benchEmulator();
+      results.emulator = emulator;
+      console.log(
+        table(
+          ['emulator measure', 'value'],
+          Object.entries(emulator).map(([k, v]) => [k, String(Math.round(v * 100) / 100)]),
+        ),
+      );
+    }
+
+    const glueBench = path.join(__dirname, 'glue-bench.js');
+    if (fs.existsSync(glueBench)) {
+      console.log(
+        '\nMeasuring the Glue backend against the emulator (statement overhead and GetStatement calls)…',
+      );
+      const { benchGlueBackend } = (await import(glueBench)) as {
+        benchGlueBackend: () => Promise<Record<string, unknown>>;
+      };
+      results.glue_backend = await benchGlueBackend();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const out = path.join(ROOT, 'bench-results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nWrote ${path.relative(ROOT, path.join(out, 'latest.json'))}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
