@@ -20,16 +20,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb.experimental.spark, pandas, matplotlib' 2>/dev/null; then
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb.experimental.spark, pandas, matplotlib, plotly' 2>/dev/null; then
   /usr/bin/python3 -m venv .venv
   # The first configured index is the machine's local wheelhouse; passing it directly keeps
   # pip from waiting on an unreachable PyPI.
   index=$(/usr/bin/python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true)
   if [ -z "$index" ]; then index=$(python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true); fi
   if [ -n "$index" ]; then
-    .venv/bin/pip install --quiet --index-url "$index" duckdb pandas matplotlib typing_extensions
+    .venv/bin/pip install --quiet --index-url "$index" duckdb pandas matplotlib plotly typing_extensions
   else
-    .venv/bin/pip install --quiet duckdb pandas matplotlib typing_extensions
+    .venv/bin/pip install --quiet duckdb pandas matplotlib plotly typing_extensions
   fi
 fi
 .venv/bin/python -c 'import duckdb, pandas, matplotlib; print("runner venv: duckdb", duckdb.__version__, "pandas", pandas.__version__, "matplotlib", matplotlib.__version__)'

@@ -1,6 +1,7 @@
 // The kernel proper: implements the protocol layer's Interpreter. A cell is split into
 // magics and code; magics run here, code runs as a statement on the backend, and the
 // result is rendered by the same renderer whatever the backend.
+import { randomUUID } from 'node:crypto';
 import type {
   CompleteResult,
   ExecuteContext,
@@ -48,12 +49,39 @@ class CellError extends Error {
   }
 }
 
-export function notifierFor(sink: OutputSink): BackendNotifier {
+/** Writes a line to a stream, ending it with a newline. */
+function line(sink: OutputSink, name: 'stdout' | 'stderr', text: string): void {
+  sink.stream(name, text.endsWith('\n') ? text : text + '\n');
+}
+
+export interface CellNotifier extends BackendNotifier {
+  /** Replaces the live status line, if one was shown, with a closing summary. */
+  finish(summary: string): void;
+}
+
+/**
+ * Information and warnings are stream lines; status (session provisioning, statement
+ * progress) is one display updated in place, so a long wait shows one live line instead of
+ * a growing log.
+ */
+export function notifierFor(sink: OutputSink): CellNotifier {
+  let statusId: string | undefined;
   return {
     stream: (name, text) => sink.stream(name, text),
-    info: (text) => sink.stream('stdout', text.endsWith('\n') ? text : text + '\n'),
-    warn: (text) => sink.stream('stderr', text.endsWith('\n') ? text : text + '\n'),
-    status: (text) => sink.stream('stdout', text.endsWith('\n') ? text : text + '\n'),
+    info: (text) => line(sink, 'stdout', text),
+    warn: (text) => line(sink, 'stderr', text),
+    status: (text) => {
+      if (statusId === undefined) {
+        statusId = `glue-status-${randomUUID()}`;
+        sink.displayData({ 'text/plain': text }, {}, statusId);
+      } else {
+        sink.updateDisplayData({ 'text/plain': text }, statusId);
+      }
+    },
+    finish: (summary) => {
+      if (statusId !== undefined) sink.updateDisplayData({ 'text/plain': summary }, statusId);
+      statusId = undefined;
+    },
   };
 }
 
@@ -140,7 +168,15 @@ export class GlueInterpreter implements Interpreter {
   }
 
   private async runStatement(code: string, sink: OutputSink, signal: AbortSignal): Promise<void> {
-    const result = await this.backend.run(code, { signal, notify: notifierFor(sink) });
+    const notify = notifierFor(sink);
+    const started = performance.now();
+    const result = await this.backend.run(code, { signal, notify });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    notify.finish(
+      result.kind === 'output'
+        ? `Statement finished in ${seconds} s.`
+        : `Statement ended after ${seconds} s.`,
+    );
     const outcome = renderResult(result, sink);
     if (outcome.status === 'error') throw new CellError(outcome);
   }
@@ -156,8 +192,8 @@ export class GlueInterpreter implements Interpreter {
       resolveSettings: () => this.resolveSettings(),
       notify: notifierFor(sink),
       runStatement: (code) => this.runStatement(code, sink, signal),
-      say: (text) => sink.stream('stdout', text.endsWith('\n') ? text : text + '\n'),
-      warn: (text) => sink.stream('stderr', text.endsWith('\n') ? text : text + '\n'),
+      say: (text) => line(sink, 'stdout', text),
+      warn: (text) => line(sink, 'stderr', text),
     };
   }
 

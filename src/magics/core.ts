@@ -53,12 +53,7 @@ export const coreMagics: AnyMagic[] = [
     summary: 'Stops the current session; the next code cell starts a new one (variables are lost).',
     parse: noArguments('%stop_session'),
     async run(_args, ctx) {
-      const stopped = await ctx.backend.stopSession({
-        stream: (name, text) => ctx.sink.stream(name, text),
-        info: (text) => ctx.say(text),
-        warn: (text) => ctx.warn(text),
-        status: (text) => ctx.say(text),
-      });
+      const stopped = await ctx.backend.stopSession(ctx.notify);
       if (!stopped) ctx.say('There is no current session.');
     },
   }),

@@ -46,6 +46,8 @@ export function createBackend(options: BackendFactoryOptions): Backend {
   return new GlueBackend({
     kind,
     logger: logger.child('glue'),
+    // The kernel shows status as one display updated in place, so it can change every second.
+    statusIntervalMs: 1000,
     clientSettings: async () => {
       const resolved = (await options.resolve()).values;
       if (!resolved.region) throw new MissingRegionError();

@@ -405,8 +405,12 @@ describe('rich output', () => {
   });
 
   it('%plotly renders HTML when plotly is present', async (t) => {
-    const python = pythonWith(['plotly'], [runnerPython()]);
-    if (!python) return t.skip('plotly is optional');
+    const python = need(
+      t,
+      pythonWith(['plotly'], [runnerPython()]),
+      'plotly in the runner Python (scripts/setup-test-env.sh)',
+    );
+    if (!python) return;
     await withRunner({ python, engine: 'plain' }, async (runner) => {
       const out = await runner.execute(
         'import plotly.graph_objects as go\nf = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))\n%plotly f',
