@@ -9,7 +9,8 @@ import { describeError, silentLogger } from './logger';
 import { MessageFactory, parentMsgId, type JupyterMessage } from './messages';
 import { Signer } from './signer';
 import { SendQueue } from './socket-queue';
-import { decodeMessage, encodeMessage } from './wire';
+import { receiveMessages } from './receive';
+import { encodeMessage } from './wire';
 
 export interface KernelClientOptions {
   logger?: ProtocolLogger;
@@ -276,32 +277,17 @@ export class KernelClient {
     });
   }
 
-  private async receiveLoop(
+  private receiveLoop(
     channel: ChannelName,
     socket: zmq.Dealer | zmq.Subscriber,
     onMessage: (message: JupyterMessage) => void,
   ): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        const decoded = decodeMessage(frames, this.signer);
-        if (!decoded.ok) {
-          this.logger.warn('dropped an invalid message', {
-            channel,
-            reason: decoded.error.kind,
-            msg_type: decoded.error.msgType ?? null,
-          });
-          continue;
-        }
-        try {
-          onMessage(decoded.message);
-        } catch (error) {
-          this.logger.error('client message handler failed', { channel, error: describeError(error) });
-        }
-      }
-    } catch (error) {
-      if (!this.closing)
-        this.logger.error('client receive loop failed', { channel, error: describeError(error) });
-    }
+    return receiveMessages(socket, onMessage, {
+      channel,
+      signer: this.signer,
+      logger: this.logger,
+      closing: () => this.closing,
+    });
   }
 
   private onReply(message: JupyterMessage): void {

@@ -30,7 +30,8 @@ import {
 } from './messages';
 import { Signer } from './signer';
 import { SendQueue, SocketClosedError } from './socket-queue';
-import { decodeMessage, encodeMessage } from './wire';
+import { receiveMessages } from './receive';
+import { encodeMessage } from './wire';
 
 export type RequestChannel = 'shell' | 'control';
 
@@ -277,38 +278,17 @@ export class KernelServer {
     );
   }
 
-  private async receiveLoop(
+  private receiveLoop(
     channel: ChannelName,
     socket: zmq.Router,
     onMessage: (message: JupyterMessage) => void,
   ): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        const decoded = decodeMessage(frames, this.signer);
-        if (!decoded.ok) {
-          // Never log the frames: the signature and contents stay out of logs.
-          this.logger.warn('dropped an invalid message', {
-            channel,
-            reason: decoded.error.kind,
-            msg_type: decoded.error.msgType ?? null,
-          });
-          continue;
-        }
-        try {
-          onMessage(decoded.message);
-        } catch (error) {
-          this.logger.error('message handler failed', {
-            channel,
-            msg_type: decoded.message.header.msg_type,
-            error: describeError(error),
-          });
-        }
-      }
-    } catch (error) {
-      if (this.state !== 'closing' && this.state !== 'closed') {
-        this.logger.error('receive loop failed', { channel, error: describeError(error) });
-      }
-    }
+    return receiveMessages(socket, onMessage, {
+      channel,
+      signer: this.signer,
+      logger: this.logger,
+      closing: () => this.state === 'closing' || this.state === 'closed',
+    });
   }
 
   private async heartbeatLoop(): Promise<void> {

@@ -16,6 +16,16 @@ interface LexState {
   logicalLineStarts: number[];
 }
 
+/** Opens or closes a bracket; false (and state.invalid) when a closer does not match. */
+function trackBracket(c: string, state: LexState): boolean {
+  if (c === '(' || c === '[' || c === '{') state.brackets.push(c);
+  else if ((c === ')' || c === ']' || c === '}') && state.brackets.pop() !== PAIRS[c]) {
+    state.invalid = true;
+    return false;
+  }
+  return true;
+}
+
 function lexPython(code: string): LexState {
   const state: LexState = { brackets: [], invalid: false, logicalLineStarts: [0] };
   let i = 0;
@@ -53,13 +63,7 @@ function lexPython(code: string): LexState {
     }
     if (c === '\n' && state.brackets.length === 0 && code[i - 1] !== '\\')
       state.logicalLineStarts.push(i + 1);
-    if (c === '(' || c === '[' || c === '{') state.brackets.push(c);
-    else if (c === ')' || c === ']' || c === '}') {
-      if (state.brackets.pop() !== PAIRS[c]) {
-        state.invalid = true;
-        return state;
-      }
-    }
+    if (!trackBracket(c, state)) return state;
     i++;
   }
   return state;
@@ -102,13 +106,7 @@ function lexScala(code: string): LexState {
       i++;
       continue;
     }
-    if (c === '(' || c === '[' || c === '{') state.brackets.push(c);
-    else if (c === ')' || c === ']' || c === '}') {
-      if (state.brackets.pop() !== PAIRS[c]) {
-        state.invalid = true;
-        return state;
-      }
-    }
+    if (!trackBracket(c, state)) return state;
     i++;
   }
   return state;

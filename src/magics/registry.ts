@@ -1,40 +1,11 @@
 // The registry of magic definitions: lookup with "did you mean", completion, inspection,
 // %help and the generated reference docs all come from the same definitions.
+import { suggestKey } from '../config';
 import { MagicUsageError, type AnyMagic, type MagicKind } from './types';
 import { SESSION_MAGICS } from './cell-splitter';
 
-export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_v, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(
-        previous[j] + 1,
-        previous[j - 1] + 1,
-        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
-
 /** The closest candidate within a sensible distance, for "did you mean" messages. */
-export function nearest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return bestDistance <= limit ? best : undefined;
-}
+export const nearest = suggestKey;
 
 export function prefixOf(kind: MagicKind): string {
   return kind === 'cell' ? '%%' : '%';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { coreMagics } from '../../../src/magics/core';
-import { editDistance, helpMarkdown, MagicRegistry, nearest } from '../../../src/magics/registry';
+import { editDistance } from '../../../src/config/configure';
+import { helpMarkdown, MagicRegistry, nearest } from '../../../src/magics/registry';
 import { MagicUsageError } from '../../../src/magics/types';
 
 const registry = new MagicRegistry(coreMagics);
