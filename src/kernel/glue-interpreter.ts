@@ -114,11 +114,61 @@ export class GlueInterpreter implements Interpreter {
     if (request.silent && !this.backend.hasSession()) return { status: 'ok' };
     try {
       await this.runCell(request.code, context);
-      return { status: 'ok' };
+      const userExpressions = await this.evaluateUserExpressions(request.userExpressions, context.signal);
+      return userExpressions ? { status: 'ok', userExpressions } : { status: 'ok' };
     } catch (error) {
       if (error instanceof CellError) return error.outcome;
       return this.reportError(error, context.sink);
     }
+  }
+
+  /**
+   * user_expressions are evaluated as statements in the current session, each as a MIME
+   * bundle or an error; they never start a session of their own.
+   */
+  private async evaluateUserExpressions(
+    expressions: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown> | undefined> {
+    const names = Object.keys(expressions);
+    if (names.length === 0) return undefined;
+    const quiet: BackendNotifier = {
+      stream: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      status: () => undefined,
+    };
+    const results: Record<string, unknown> = {};
+    for (const name of names) {
+      if (!this.backend.hasSession()) {
+        results[name] = {
+          status: 'error',
+          ename: 'NoSession',
+          evalue: 'There is no session to evaluate it in.',
+          traceback: [],
+        };
+        continue;
+      }
+      const result = await this.backend.run(expressions[name], { signal, notify: quiet });
+      if (result.kind === 'output' && (result.output.Status ?? 'ok').toLowerCase() === 'ok') {
+        results[name] = {
+          status: 'ok',
+          data: { 'text/plain': result.output.Data?.TextPlain ?? '' },
+          metadata: {},
+        };
+      } else if (result.kind === 'output') {
+        const { ErrorName = 'Error', ErrorValue = '', Traceback = [] } = result.output;
+        results[name] = { status: 'error', ename: ErrorName, evalue: ErrorValue, traceback: Traceback };
+      } else {
+        results[name] = {
+          status: 'error',
+          ename: result.kind === 'cancelled' ? 'KeyboardInterrupt' : result.ename,
+          evalue: result.message,
+          traceback: [],
+        };
+      }
+    }
+    return results;
   }
 
   private async runCell(cell: string, context: ExecuteContext): Promise<void> {

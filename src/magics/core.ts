@@ -42,7 +42,8 @@ export const coreMagics: AnyMagic[] = [
         return;
       }
       const width = Math.max(...summary.rows.map(([label]) => label.length));
-      ctx.say(summary.rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n'));
+      const indent = ' '.repeat(width + 2);
+      ctx.say(summary.rows.map(([label, value]) => `${label.padEnd(width)}  ${value.split('\n').join(`\n${indent}`)}`).join('\n'));
     },
   }),
   defineMagic<void>({

@@ -97,6 +97,20 @@ describe('kernel process on the local backend', () => {
     assert.ok(!content.traceback.some((l) => l.includes('runner.py')), content.traceback.join('\n'));
   });
 
+  test('user_expressions are evaluated in the session after the cell', async () => {
+    const result = await kernel.client.execute('y = 3', {
+      userExpressions: { product: 'x * y', broken: '1/0' },
+    });
+    const expressions = (
+      result.reply.content as {
+        user_expressions: Record<string, { status: string; data?: Record<string, string>; ename?: string }>;
+      }
+    ).user_expressions;
+    assert.deepEqual(expressions.product, { status: 'ok', data: { 'text/plain': '60' }, metadata: {} });
+    assert.equal(expressions.broken.status, 'error');
+    assert.equal(expressions.broken.ename, 'ZeroDivisionError');
+  });
+
   test('history: tail and search over this kernel inputs', async () => {
     const tail = await kernel.client.request(
       'history_request',
