@@ -727,7 +727,7 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     env: envNames('glue_log_level'),
     configKeys: ['glue_log_level'],
     configureKeys: [],
-    default: 'info',
+    default: 'warn',
     help: 'Verbosity of the kernel’s own log (on its stderr).',
     mapsTo: 'kernel: logging',
     scope: 'kernel',

@@ -13,6 +13,8 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   child(component: string): Logger;
+  /** Changes the level of this logger and every child made from it. */
+  setLevel(level: LogLevel): void;
 }
 
 const SECRET_FIELD = /secret|token|password|signature|^key$|credential/i;
@@ -58,19 +60,24 @@ export function createLogger(
   component = 'glue-kernel',
   write: (line: string) => void = (line) => process.stderr.write(line),
 ): Logger {
+  return loggerFor({ level }, component, write);
+}
+
+function loggerFor(shared: { level: LogLevel }, component: string, write: (line: string) => void): Logger {
   const emit = (lvl: LogLevel, message: string, fields?: LogFields): void => {
-    if (LEVEL_ORDER[lvl] < LEVEL_ORDER[level]) return;
+    if (LEVEL_ORDER[lvl] < LEVEL_ORDER[shared.level]) return;
     const extra = fields ? ' ' + safeJson(redactor.redactFields(fields)) : '';
-    write(
-      `${new Date().toISOString()} ${lvl.toUpperCase()} [${component}] ${redactor.redact(message)}${extra}\n`,
-    );
+    write(`${new Date().toISOString()} ${lvl.toUpperCase()} [${component}] ${redactor.redact(message)}${extra}\n`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (name) => createLogger(level, `${component}:${name}`, write),
+    child: (name) => loggerFor(shared, `${component}:${name}`, write),
+    setLevel: (next) => {
+      shared.level = next;
+    },
   };
 }
 
