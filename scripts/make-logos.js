@@ -46,8 +46,14 @@ function png(size, pixel) {
   ]);
 }
 
-// A purple tile (Glue's colour family) with rounded corners and a four-pointed white spark.
-function logo(u, v) {
+// A rounded tile with a four-pointed white spark: purple (Glue's colour family) for PySpark,
+// orange (Scala's) for Spark, so the two kernels are told apart at a glance in the launcher.
+const PALETTES = {
+  pyspark: { from: [140, 79, 255], to: [80, 49, 215], svg: ['#8c4fff', '#5031d7'] },
+  spark: { from: [255, 140, 40], to: [215, 70, 30], svg: ['#ff8c28', '#d7461e'] },
+};
+
+const logoFor = (palette) => (u, v) => {
   const r = 0.18;
   const dx = Math.max(r - u, u - (1 - r), 0);
   const dy = Math.max(r - v, v - (1 - r), 0);
@@ -57,15 +63,18 @@ function logo(u, v) {
   const spark = Math.sqrt(cx) + Math.sqrt(cy) < Math.sqrt(0.3);
   if (spark) return [255, 255, 255, 255];
   const t = (u + v) / 2;
-  return [Math.round(140 - 60 * t), Math.round(79 - 30 * t), Math.round(255 - 40 * t), 255];
-}
+  const mix = (i) => Math.round(palette.from[i] + (palette.to[i] - palette.from[i]) * t);
+  return [mix(0), mix(1), mix(2), 255];
+};
 
-const out = path.join(__dirname, '..', 'assets', 'kernelspec');
-fs.mkdirSync(out, { recursive: true });
-fs.writeFileSync(path.join(out, 'logo-32x32.png'), png(32, logo));
-fs.writeFileSync(path.join(out, 'logo-64x64.png'), png(64, logo));
-fs.writeFileSync(
-  path.join(out, 'logo-svg.svg'),
-  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#8c4fff"/><stop offset="1" stop-color="#5031d7"/></linearGradient></defs><rect width="64" height="64" rx="12" fill="url(#g)"/><path d="M32 8 C34 26 38 30 56 32 C38 34 34 38 32 56 C30 38 26 34 8 32 C26 30 30 26 32 8 Z" fill="#fff"/></svg>\n`,
-);
-console.log('logos written to', out);
+for (const [kind, palette] of Object.entries(PALETTES)) {
+  const out = path.join(__dirname, '..', 'assets', 'kernelspec', kind);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'logo-32x32.png'), png(32, logoFor(palette)));
+  fs.writeFileSync(path.join(out, 'logo-64x64.png'), png(64, logoFor(palette)));
+  fs.writeFileSync(
+    path.join(out, 'logo-svg.svg'),
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${palette.svg[0]}"/><stop offset="1" stop-color="${palette.svg[1]}"/></linearGradient></defs><rect width="64" height="64" rx="12" fill="url(#g)"/><path d="M32 8 C34 26 38 30 56 32 C38 34 34 38 32 56 C30 38 26 34 8 32 C26 30 30 26 32 8 Z" fill="#fff"/></svg>\n`,
+  );
+  console.log('logos written to', out);
+}

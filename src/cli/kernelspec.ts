@@ -66,8 +66,9 @@ export function cliEntryPoint(): string {
   return fs.existsSync(bundle) ? bundle : path.join(__dirname, 'main.js');
 }
 
-export function assetsDir(): string {
-  return path.resolve(__dirname, '..', '..', '..', 'assets', 'kernelspec');
+/** The logos of one kernel kind. */
+export function assetsDir(kind: KernelKind): string {
+  return path.resolve(__dirname, '..', '..', '..', 'assets', 'kernelspec', kind);
 }
 
 export function kernelSpecFor(kind: KernelKind, extraEnv: Record<string, string> = {}): KernelSpecJson {
@@ -94,8 +95,8 @@ export function installKernelSpecs(
   env: NodeJS.ProcessEnv = process.env,
 ): InstalledSpec[] {
   const base = kernelsDir(scope, env);
-  const assets = assetsDir();
   return KERNEL_KINDS.map((kind) => {
+    const assets = assetsDir(kind);
     const dir = path.join(base, KIND_INFO[kind].specName);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });

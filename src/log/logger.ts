@@ -67,7 +67,9 @@ function loggerFor(shared: { level: LogLevel }, component: string, write: (line:
   const emit = (lvl: LogLevel, message: string, fields?: LogFields): void => {
     if (LEVEL_ORDER[lvl] < LEVEL_ORDER[shared.level]) return;
     const extra = fields ? ' ' + safeJson(redactor.redactFields(fields)) : '';
-    write(`${new Date().toISOString()} ${lvl.toUpperCase()} [${component}] ${redactor.redact(message)}${extra}\n`);
+    write(
+      `${new Date().toISOString()} ${lvl.toUpperCase()} [${component}] ${redactor.redact(message)}${extra}\n`,
+    );
   };
   return {
     debug: (m, f) => emit('debug', m, f),

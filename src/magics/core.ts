@@ -43,7 +43,11 @@ export const coreMagics: AnyMagic[] = [
       }
       const width = Math.max(...summary.rows.map(([label]) => label.length));
       const indent = ' '.repeat(width + 2);
-      ctx.say(summary.rows.map(([label, value]) => `${label.padEnd(width)}  ${value.split('\n').join(`\n${indent}`)}`).join('\n'));
+      ctx.say(
+        summary.rows
+          .map(([label, value]) => `${label.padEnd(width)}  ${value.split('\n').join(`\n${indent}`)}`)
+          .join('\n'),
+      );
     },
   }),
   defineMagic<void>({

@@ -25,7 +25,8 @@ test('npm pack → npm install -g → glue-kernel install → a cell runs', { ti
     const packed = files.map((f) => f.path);
     assert.ok(packed.includes('dist/src/cli/main.js'));
     assert.ok(packed.includes('dist/src/runner/runner.py'));
-    assert.ok(packed.includes('assets/kernelspec/logo-64x64.png'));
+    assert.ok(packed.includes('assets/kernelspec/pyspark/logo-64x64.png'));
+    assert.ok(packed.includes('assets/kernelspec/spark/logo-64x64.png'));
     assert.ok(
       !packed.some((p) => p.startsWith('test/') || p.startsWith('dist/test/')),
       'tests are not shipped',

@@ -1,0 +1,329 @@
+// The kernel in a real JupyterLab 4, driven through Debian's Chromium the way a data engineer
+// uses it: pick "Glue PySpark" in the launcher, type cells, run them with Shift+Enter, read the
+// rendered outputs, press the toolbar's Stop button, complete a magic with Tab.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test, type TestContext } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  chromiumExecutable,
+  jupyterLabExecutable,
+  launchChromium,
+  startJupyterLab,
+  type JupyterLab,
+} from '../../helpers/jupyterlab';
+import { installedKernelEnv } from '../../helpers/kernel-env';
+import { need } from '../../helpers/tools';
+
+/** Waits until the cell has run: its prompt shows an execution count instead of [*] or [ ]. */
+async function waitForExecuted(cell: Locator, timeoutMs = 60_000): Promise<number> {
+  const prompt = cell.locator('.jp-InputArea-prompt');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /^\[(\d+)\]:$/.exec((await prompt.innerText()).trim());
+    if (match) return Number(match[1]);
+    if (Date.now() > deadline) throw new Error(`cell did not finish; prompt ${await prompt.innerText()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Notebook helpers over the page's one open notebook. */
+function notebookOf(page: Page) {
+  const panel = page.locator('.jp-NotebookPanel');
+  const cells = panel.locator('.jp-Notebook .jp-Cell');
+  return {
+    panel,
+    async idle(): Promise<void> {
+      await panel
+        .locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+        .waitFor();
+      await page.locator('.jp-StatusBar-Widget', { hasText: 'Glue PySpark | Idle' }).waitFor();
+    },
+    /** Types the code into cell `index` as a user does (keyboard) and checks the editor got it. */
+    async type(index: number, code: string): Promise<Locator> {
+      const cell = cells.nth(index);
+      const editor = cell.locator('.cm-content');
+      await editor.click();
+      const lines = code.split('\n');
+      for (const [i, text] of lines.entries()) {
+        if (i > 0) await page.keyboard.press('Enter');
+        await page.keyboard.type(text);
+      }
+      const typed = (await editor.locator('.cm-line').allTextContents()).join('\n');
+      assert.equal(typed, code, 'the editor holds what was typed');
+      return cell;
+    },
+    /** Types and runs (Shift+Enter) cell `index`; returns it without waiting for the result. */
+    async start(index: number, code: string): Promise<Locator> {
+      const cell = await this.type(index, code);
+      await page.keyboard.press('Shift+Enter');
+      return cell;
+    },
+    /** Types, runs and waits for cell `index`; returns the cell and its execution count. */
+    async run(index: number, code: string): Promise<{ cell: Locator; count: number }> {
+      const cell = await this.start(index, code);
+      return { cell, count: await waitForExecuted(cell) };
+    },
+  };
+}
+
+interface SavedNotebook {
+  metadata: {
+    kernelspec?: { name?: string; display_name?: string };
+    language_info?: { name?: string };
+  };
+  cells: {
+    source: string | string[];
+    execution_count: number | null;
+    outputs?: { output_type: string; name?: string; ename?: string; evalue?: string }[];
+  }[];
+}
+
+/** Polls the notebook file until JupyterLab has written it with `cells` cells. */
+async function waitForSavedNotebook(file: string, cells: number, timeoutMs = 15_000): Promise<SavedNotebook> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      last = fs.readFileSync(file, 'utf8');
+      const notebook = JSON.parse(last) as SavedNotebook;
+      if (notebook.cells.length === cells) return notebook;
+    } catch {
+      // not written yet, or being written
+    }
+    if (Date.now() > deadline) throw new Error(`${file} was not saved with ${cells} cells:\n${last}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function outputs(cell: Locator, mime?: string): Locator {
+  return cell.locator(mime ? `.jp-OutputArea-output[data-mime-type="${mime}"]` : '.jp-OutputArea-output');
+}
+
+/** Runs one step of the session; a failure names the step (later steps depend on it). */
+async function step(t: TestContext, name: string, body: () => Promise<void>): Promise<void> {
+  const at = Date.now();
+  try {
+    await body();
+  } catch (error) {
+    if (error instanceof Error) error.message = `${name}: ${error.message}`;
+    throw error;
+  }
+  t.diagnostic(`ok - ${name} (${Date.now() - at} ms)`);
+}
+
+test('JupyterLab 4 in Chromium: launcher, cells, errors, interrupt and completion on Glue PySpark', async (t) => {
+  const lab = need(t, jupyterLabExecutable(), 'JupyterLab 4 in .venv-lab (bash scripts/setup-test-env.sh)');
+  if (!lab) return;
+  const chromiumPath = need(t, chromiumExecutable(), "Debian's chromium (apt-get install chromium)");
+  if (!chromiumPath) return;
+
+  const started = Date.now();
+  const shots = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-kernel-browser-'));
+  const keepShots = process.env.KEEP_BROWSER_SCREENSHOTS === '1';
+  const kernels = installedKernelEnv();
+  let server: JupyterLab | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let failed = true;
+  let survivors: number[] = [];
+  const consoleErrors: string[] = [];
+  try {
+    server = await startJupyterLab(lab, { env: { ...kernels.env, HOME: kernels.dir } });
+    t.diagnostic(`jupyter lab answered after ${Date.now() - started} ms at ${server.url}`);
+    browser = await launchChromium(chromiumPath);
+    page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    page.setDefaultTimeout(30_000);
+    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`console: ${message.text()}`);
+    });
+    const p = page;
+    const labUrl = server.labUrl;
+    const rootDir = server.rootDir;
+    const nb = notebookOf(p);
+
+    await step(t, 'the launcher offers Glue PySpark and Glue Spark notebooks with our logo', async () => {
+      await p.goto(labUrl);
+      await p.locator('.jp-Launcher').waitFor({ timeout: 60_000 });
+      for (const [name, spec] of [
+        ['Glue PySpark', 'glue_pyspark'],
+        ['Glue Spark', 'glue_spark'],
+      ]) {
+        const card = p.locator(`.jp-LauncherCard[data-category="Notebook"][title="${name}"]`);
+        await card.waitFor();
+        assert.equal((await card.locator('.jp-LauncherCard-label').innerText()).trim(), name);
+        const logo = card.locator('img.jp-Launcher-kernelIcon');
+        assert.match((await logo.getAttribute('src')) ?? '', new RegExp(`/kernelspecs/${spec}/logo-`));
+        // The image really loaded (a broken kernelspec logo is a 0×0 image).
+        await p.waitForFunction(
+          (img) => {
+            const image = img as unknown as { complete: boolean; naturalWidth: number };
+            return image.complete && image.naturalWidth > 0;
+          },
+          await logo.elementHandle(),
+        );
+      }
+    });
+
+    await step(t, 'clicking the Glue PySpark card opens a notebook whose kernel becomes idle', async () => {
+      await p.locator('.jp-LauncherCard[data-category="Notebook"][title="Glue PySpark"]').click();
+      await nb.panel.waitFor();
+      await nb.idle();
+      const kernelName = nb.panel.locator('.jp-Toolbar-kernelName');
+      assert.equal((await kernelName.innerText()).trim(), 'Glue PySpark');
+    });
+
+    let count = 0;
+    await step(t, '%help renders a markdown table', async () => {
+      const { cell, count: n } = await nb.run(0, '%help');
+      count = n;
+      assert.equal(n, 1, 'the first cell is [1]');
+      const markdown = cell.locator('.jp-OutputArea-output.jp-RenderedMarkdown');
+      await markdown.locator('table').first().waitFor();
+      const tables = await markdown.locator('table').allInnerTexts();
+      assert.ok(
+        tables.some((text) => /^%region\b/m.test(text)),
+        'a table row for %region',
+      );
+      const text = await markdown.innerText();
+      assert.match(text, /%stop_session/);
+    });
+
+    await step(t, 'a two-line cell prints 42', async () => {
+      const { cell, count: n } = await nb.run(1, 'x = 21\nprint(x * 2)');
+      assert.equal(n, ++count);
+      const stdout = outputs(cell, 'application/vnd.jupyter.stdout');
+      await stdout.first().waitFor();
+      assert.match(await stdout.first().innerText(), /^42\s*$/m);
+      assert.equal(await outputs(cell, 'application/vnd.jupyter.stderr').count(), 0, 'no stderr');
+    });
+
+    await step(t, 'an exception is an error output with its traceback', async () => {
+      const { cell, count: n } = await nb.run(2, 'raise ValueError("boom")');
+      assert.equal(n, ++count);
+      // JupyterLab shows an error message as its traceback in stderr styling; the saved
+      // notebook (below) tells it apart from a stderr stream.
+      const error = outputs(cell, 'application/vnd.jupyter.stderr');
+      await error.first().waitFor();
+      const text = await error.last().innerText();
+      assert.match(text, /Traceback/);
+      assert.match(text, /ValueError: boom/);
+      assert.doesNotMatch(text, /\x1b\[/, 'no raw ANSI escapes on screen');
+      t.diagnostic(`error output as shown:\n${text}`);
+      await nb.idle();
+    });
+
+    await step(t, 'the toolbar Stop button interrupts a long cell and keeps the variables', async () => {
+      const cell = await nb.start(3, 'import time; time.sleep(30)');
+      await cell.locator('.jp-InputArea-prompt', { hasText: '[*]' }).waitFor();
+      await nb.panel
+        .locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="busy"]')
+        .waitFor();
+      // Let the statement reach time.sleep in the runner before stopping it.
+      await p.waitForTimeout(1000);
+      const stopAt = Date.now();
+      await nb.panel.locator('[data-jp-item-name="interrupt"] jp-button').click();
+      const n = await waitForExecuted(cell, 10_000);
+      const interruptMs = Date.now() - stopAt;
+      t.diagnostic(`interrupt took ${interruptMs} ms`);
+      assert.ok(interruptMs < 5000, `the interrupt ended the cell promptly (${interruptMs} ms)`);
+      assert.equal(n, ++count);
+      const error = outputs(cell, 'application/vnd.jupyter.stderr');
+      await error.filter({ hasText: 'KeyboardInterrupt' }).first().waitFor({ timeout: 5_000 });
+      await nb.idle();
+
+      const after = await nb.run(4, 'print(x)');
+      assert.equal(after.count, ++count);
+      const stdout = outputs(after.cell, 'application/vnd.jupyter.stdout');
+      await stdout.first().waitFor();
+      assert.match(await stdout.first().innerText(), /^21\s*$/m);
+    });
+
+    await step(t, 'the value of a final expression is shown', async () => {
+      const { cell, count: n } = await nb.run(5, 'x + 1');
+      assert.equal(n, ++count);
+      await cell.locator('.jp-OutputArea-output', { hasText: '22' }).first().waitFor();
+    });
+
+    await step(t, 'Tab completes %reg to %region', async () => {
+      const cell = await nb.type(6, '%reg');
+      await p.keyboard.press('Tab');
+      // JupyterLab 4.6 shows the completer even for a single match; Tab again inserts it.
+      const item = p.locator('.jp-Completer .jp-Completer-item');
+      await item.first().waitFor();
+      const offered = await item.evaluateAll((items) => items.map((i) => i.getAttribute('data-value')));
+      assert.deepEqual(offered, ['%region']);
+      await p.keyboard.press('Tab');
+      await cell.locator('.cm-content', { hasText: '%region' }).waitFor();
+      assert.equal((await cell.locator('.cm-content').innerText()).trim(), '%region');
+      await p.locator('.jp-Completer').waitFor({ state: 'hidden' });
+    });
+
+    await step(t, 'Ctrl+S saves a notebook with real error outputs and the kernel metadata', async () => {
+      await p.keyboard.press('Control+s');
+      const file = path.join(rootDir, 'Untitled.ipynb');
+      const saved = await waitForSavedNotebook(file, 7);
+      const kernelspec = saved.metadata.kernelspec;
+      assert.equal(kernelspec?.name, 'glue_pyspark');
+      assert.equal(kernelspec?.display_name, 'Glue PySpark');
+      assert.equal(saved.metadata.language_info?.name, 'python');
+      assert.deepEqual(
+        saved.cells.map((c) => c.execution_count),
+        [1, 2, 3, 4, 5, 6, null],
+      );
+      const errors = saved.cells.map((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error'));
+      assert.deepEqual(
+        errors.map((list) => list.map((o) => o.ename)),
+        [[], [], ['ValueError'], ['KeyboardInterrupt'], [], [], []],
+      );
+      assert.equal(errors[2][0].evalue, 'boom');
+      for (const [i, c] of saved.cells.entries()) {
+        t.diagnostic(
+          `saved cell ${i} [${c.execution_count}]: ${JSON.stringify(c.source)} → ${(c.outputs ?? [])
+            .map((o) => `${o.output_type}${o.name ? `/${o.name}` : ''}`)
+            .join(', ')}`,
+        );
+      }
+    });
+
+    // JupyterLab's debugger asks every kernel without a debugger for its modules after each
+    // execute_reply and throws "No active debugger session" (JupyterLab 4.6, any such kernel).
+    const unexpected = consoleErrors.filter(
+      (e) => e.startsWith('pageerror:') && !e.includes('No active debugger session'),
+    );
+    assert.deepEqual(unexpected, [], 'no uncaught exception in the JupyterLab front end');
+
+    const shot = path.join(shots, 'jupyterlab-glue-pyspark.png');
+    await p.screenshot({ path: shot, fullPage: true });
+    t.diagnostic(`screenshot: ${shot}${keepShots ? '' : ' (set KEEP_BROWSER_SCREENSHOTS=1 to keep it)'}`);
+    failed = false;
+  } finally {
+    if (failed && page) {
+      const shot = path.join(shots, 'failure.png');
+      await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+      t.diagnostic(`failure screenshot kept: ${shot}`);
+    }
+    if (consoleErrors.length > 0) t.diagnostic(`browser console errors:\n${consoleErrors.join('\n')}`);
+    await browser?.close().catch(() => undefined);
+    if (server) {
+      const log = server.log();
+      const stopped = await server.stop();
+      survivors = stopped.survivors;
+      t.diagnostic(
+        `jupyter lab had ${stopped.started.length} child processes (kernel, runner); ${survivors.length} outlived it`,
+      );
+      // Warnings and errors of the server, and anything the kernel wrote to its stderr.
+      const problems = log.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('[I '));
+      if (problems.length > 0)
+        t.diagnostic(`jupyter lab log, warnings and kernel stderr:\n${problems.join('\n')}`);
+    }
+    kernels.cleanup();
+    if (!failed && !keepShots) fs.rmSync(shots, { recursive: true, force: true });
+    t.diagnostic(`total ${Date.now() - started} ms`);
+  }
+  // Checked once everything is cleaned up; stop() has killed them.
+  assert.deepEqual(survivors, [], 'stopping jupyter lab shuts its kernel and the runner down');
+});
