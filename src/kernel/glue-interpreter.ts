@@ -113,7 +113,7 @@ export class GlueInterpreter implements Interpreter {
     // session (and its bill) before the user's first real cell.
     if (request.silent && !this.backend.hasSession()) return { status: 'ok' };
     try {
-      await this.runCell(request.code, context);
+      await this.runCell(request.code, context, request.executionCount);
       const userExpressions = await this.evaluateUserExpressions(request.userExpressions, context.signal);
       return userExpressions ? { status: 'ok', userExpressions } : { status: 'ok' };
     } catch (error) {
@@ -171,7 +171,7 @@ export class GlueInterpreter implements Interpreter {
     return results;
   }
 
-  private async runCell(cell: string, context: ExecuteContext): Promise<void> {
+  private async runCell(cell: string, context: ExecuteContext, executionCount: number): Promise<void> {
     const { sink, signal } = context;
     const split = splitCell(cell);
     if (split.shellEscapes.length > 0) {
@@ -181,7 +181,7 @@ export class GlueInterpreter implements Interpreter {
           'Install session packages with %additional_python_modules, or run the command in a terminal.',
       );
     }
-    const magicContext = this.magicContext(sink, signal);
+    const magicContext = this.magicContext(sink, signal, executionCount);
     // Parse every magic before running any, so a typo later in the cell changes nothing.
     const lineMagics = split.lineMagics.map((m) => {
       const magic = this.registry.resolve(m.name, 'line');
@@ -203,7 +203,7 @@ export class GlueInterpreter implements Interpreter {
       : undefined;
     for (const { magic, args } of lineMagics) await magic.run(args, magicContext);
     if (cellMagic) await cellMagic.magic.run(cellMagic.args, magicContext);
-    if (split.code.trim() !== '') await this.runStatement(split.code, sink, signal);
+    if (split.code.trim() !== '') await this.runStatement(split.code, sink, signal, executionCount);
   }
 
   private parseArgs(parse: () => unknown, usage: string, line: number): unknown {
@@ -217,10 +217,15 @@ export class GlueInterpreter implements Interpreter {
     }
   }
 
-  private async runStatement(code: string, sink: OutputSink, signal: AbortSignal): Promise<void> {
+  private async runStatement(
+    code: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    executionCount: number,
+  ): Promise<void> {
     const notify = notifierFor(sink);
     const started = performance.now();
-    const result = await this.backend.run(code, { signal, notify });
+    const result = await this.backend.run(code, { signal, notify, executionCount });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     notify.finish(
       result.kind === 'output'
@@ -231,7 +236,7 @@ export class GlueInterpreter implements Interpreter {
     if (outcome.status === 'error') throw new CellError(outcome);
   }
 
-  private magicContext(sink: OutputSink, signal: AbortSignal): MagicContext {
+  private magicContext(sink: OutputSink, signal: AbortSignal, executionCount: number): MagicContext {
     return {
       kind: this.kind,
       sink,
@@ -241,7 +246,7 @@ export class GlueInterpreter implements Interpreter {
       settings: this.settings,
       resolveSettings: () => this.resolveSettings(),
       notify: notifierFor(sink),
-      runStatement: (code) => this.runStatement(code, sink, signal),
+      runStatement: (code) => this.runStatement(code, sink, signal, executionCount),
       say: (text) => line(sink, 'stdout', text),
       warn: (text) => line(sink, 'stderr', text),
     };

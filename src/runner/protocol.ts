@@ -5,7 +5,8 @@ import type { StatementOutput } from './statement-output';
 
 export type StreamName = 'stdout' | 'stderr';
 
-export type RunnerCommand = { cmd: 'execute'; id: string; code: string } | { cmd: 'shutdown' };
+export type RunnerCommand =
+  { cmd: 'execute'; id: string; code: string; label?: string } | { cmd: 'shutdown' };
 
 export type RunnerEvent =
   | { event: 'ready'; engine: { name: string; description: string; python_version: string }; log?: string }

@@ -57,6 +57,8 @@ export interface ExecuteOptions {
    * repeated in the result (Data.TextPlain then holds only the final value's repr, if any).
    */
   onStream?: (name: StreamName, text: string) => void;
+  /** How tracebacks name this statement's code (default "cell N", counting statements). */
+  label?: string;
 }
 
 /** start() failed: python missing, crashed, engine unavailable or too slow. */
@@ -81,6 +83,7 @@ export class RunnerNotRunningError extends Error {
 interface Job {
   id: string;
   code: string;
+  label?: string;
   executionCount: number;
   onStream?: ExecuteOptions['onStream'];
   stdout: string;
@@ -194,6 +197,7 @@ export class PythonRunner extends EventEmitter {
       this.queue.push({
         id: String(this.nextId++),
         code,
+        label: options.label,
         executionCount: 0,
         onStream: options.onStream,
         stdout: '',
@@ -423,7 +427,7 @@ export class PythonRunner extends EventEmitter {
     if (!job) return;
     this.current = job;
     job.executionCount = ++this.executed;
-    this.send({ cmd: 'execute', id: job.id, code: job.code });
+    this.send({ cmd: 'execute', id: job.id, code: job.code, ...(job.label ? { label: job.label } : {}) });
   }
 
   private send(command: RunnerCommand): void {

@@ -6,7 +6,7 @@ emulator). Stdlib only at module level; Python 3.9+.
 
 Protocol (JSON lines, ASCII only, on dedicated file descriptors so that nothing user code
 prints or reads can corrupt it):
-  commands in  (--command-fd, default 3): {"cmd":"execute","id":ID,"code":CODE} | {"cmd":"shutdown"}
+  commands in  (--command-fd, default 3): {"cmd":"execute","id":ID,"code":CODE[,"label":NAME]} | {"cmd":"shutdown"}
   events out   (--event-fd,   default 4):
     {"event":"ready","engine":{"name","description","python_version"},"log":TEXT}
     {"event":"stream","id":ID|null,"name":"stdout"|"stderr","text":TEXT}   live, time-buffered
@@ -587,7 +587,7 @@ class Executor:
         self.ns = ns
         self.count = 0
 
-    def execute(self, statement_id, code):
+    def execute(self, statement_id, code, label=None):
         self.count += 1
         n = self.count
         _state.current_id = statement_id
@@ -596,7 +596,7 @@ class Executor:
         try:
             _state.in_user = True
             try:
-                data = self._run_cell(code, n)
+                data = self._run_cell(code, n, label)
             finally:
                 _state.in_user = False
             output = {"Status": "ok", "ExecutionCount": n, "Data": data}
@@ -610,8 +610,10 @@ class Executor:
             signal.signal(signal.SIGINT, _on_sigint)
         return output
 
-    def _run_cell(self, code, n):
-        filename = "<cell %d>" % n
+    def _run_cell(self, code, n, label=None):
+        # The kernel passes the cell's label (its execution count) so tracebacks name the cell
+        # the user sees; every statement still gets its own linecache entry.
+        filename = "<%s>" % label if label else "<cell %d>" % n
         lines = code.splitlines(True)
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += "\n"  # as linecache.updatecache does; tracebacks expect it
@@ -833,7 +835,8 @@ def main(argv=None):
         code = command.get("code")
         if not isinstance(code, str):
             code = ""
-        output = executor.execute(statement_id, code)
+        label = command.get("label")
+        output = executor.execute(statement_id, code, label if isinstance(label, str) and label else None)
         hub.flush()
         sync = write_sync_markers(statement_id, fflush)
         _state.current_id = None

@@ -24,6 +24,8 @@ export type StatementResult =
 export interface RunOptions {
   signal: AbortSignal;
   notify: BackendNotifier;
+  /** The cell's execution count, when the statement is a cell (local tracebacks name it). */
+  executionCount?: number;
 }
 
 export interface SessionSummary {

@@ -60,7 +60,7 @@ export class LocalBackend implements Backend {
     }
   }
 
-  async run(code: string, { signal, notify }: RunOptions): Promise<StatementResult> {
+  async run(code: string, { signal, notify, executionCount }: RunOptions): Promise<StatementResult> {
     if (this.options.kind === 'spark')
       return { kind: 'failed', ename: 'LocalScalaUnavailable', message: SCALA_UNAVAILABLE };
     let runner: PythonRunner;
@@ -79,7 +79,11 @@ export class LocalBackend implements Backend {
     if (signal.aborted) return { kind: 'cancelled', message: 'Interrupted before the statement started.' };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const output = await runner.execute(code, { onStream: (name, text) => notify.stream(name, text) });
+      const output = await runner.execute(code, {
+        onStream: (name, text) => notify.stream(name, text),
+        // ipykernel's way of naming a cell in a traceback: the prompt the user sees.
+        label: executionCount !== undefined ? `cell In[${executionCount}]` : undefined,
+      });
       this.statements++;
       return { kind: 'output', output, state: 'AVAILABLE' };
     } finally {

@@ -95,6 +95,12 @@ describe('kernel process on the local backend', () => {
     assert.equal(content.ename, 'ZeroDivisionError');
     assert.ok(content.traceback.some((l) => l.includes('return 1/0')));
     assert.ok(!content.traceback.some((l) => l.includes('runner.py')), content.traceback.join('\n'));
+    // Frames are named after the prompt the user sees, as ipykernel does.
+    const count = (result.reply.content as { execution_count: number }).execution_count;
+    assert.ok(
+      content.traceback.some((l) => l.includes(`File "<cell In[${count}]>"`)),
+      content.traceback.join('\n'),
+    );
   });
 
   test('user_expressions are evaluated in the session after the cell', async () => {
