@@ -85,14 +85,9 @@ export async function runKernel(options: KernelCommandOptions): Promise<number> 
   );
   const server = await KernelServer.start({ connection, interpreter, logger: logger.child('protocol') });
   logger.info('kernel started', { kind: options.kind, pid: process.pid });
-  // Load the rest once the client's first kernel_info has had its turn.
-  setTimeout(
-    () =>
-      void interpreter
-        .preload()
-        .catch((error: unknown) => logger.error('could not load the kernel', { error: String(error) })),
-    100,
-  ).unref();
+  // The rest (settings schema, magics, backend: ~6 MiB and ~40 ms) loads on the first request
+  // that needs it; that request starts a Python process or a Glue session anyway, which takes
+  // far longer, while an idle kernel stays small.
 
   let stopping = false;
   const stop = async (reason: string): Promise<void> => {

@@ -40,9 +40,9 @@ export function kernelInfoFor(kind: KernelKind, backendName: string): KernelInfo
 }
 
 /**
- * Answers kernel_info at once and forwards everything else to the real interpreter once it
- * has loaded. Jupyter clients poll kernel_info until the kernel answers, so loading the
- * settings schema, magics and backend after the sockets are bound takes that work off the
+ * Answers kernel_info at once and forwards everything else to the real interpreter, loaded
+ * on the first request that needs it. Jupyter clients poll kernel_info until the kernel
+ * answers, so loading the settings schema, magics and backend later takes that work off the
  * start-up path.
  */
 export class DeferredInterpreter implements Interpreter {
@@ -53,7 +53,7 @@ export class DeferredInterpreter implements Interpreter {
     private readonly load: () => Promise<Interpreter>,
   ) {}
 
-  /** Starts loading now (idempotent); the first request that needs it also starts it. */
+  /** Loads the interpreter once; every request but kernel_info waits for it. */
   preload(): Promise<Interpreter> {
     this.loaded ??= this.load();
     return this.loaded;
