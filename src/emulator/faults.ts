@@ -131,16 +131,15 @@ function truncated(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(truncated);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value))
-      Object.defineProperty(out, k, {
-        value: truncated(v),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, truncated(v));
     return out;
   }
   return value;
+}
+
+/** Sets a key as an own property, so a "__proto__" key in a request is data, not a prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** A Glue request body for the call log: its JSON object, or undefined when it is not one. */
@@ -162,12 +161,7 @@ export function queryRequestRecord(params: URLSearchParams): Record<string, stri
   const out: Record<string, string> = {};
   for (const [k, v] of params) {
     if (SECRET_PARAMETER.test(k)) continue;
-    Object.defineProperty(out, k, {
-      value: truncated(v),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(out, k, truncated(v) as string);
   }
   return out;
 }

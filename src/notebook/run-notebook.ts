@@ -32,7 +32,8 @@ export interface RunNotebookOptions {
   kernelStderr?: (text: string) => void;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on loopback (bound and released; the usual small race applies). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -5,10 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { freePort } from '../../src/notebook/run-notebook';
 import { REPO_ROOT } from './tools';
 
 export const LAB_VENV = path.join(REPO_ROOT, '.venv-lab');
@@ -42,19 +42,6 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
       '--disable-sync',
       '--disable-quic',
     ],
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

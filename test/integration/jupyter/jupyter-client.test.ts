@@ -2,12 +2,11 @@
 // process runs the fake kernel, a Python script uses BlockingKernelClient against it.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { it } from 'node:test';
+import { newConnectionInfo } from '../../../src/notebook/run-notebook';
 import { jupyterPython, need } from '../../helpers/tools';
 
 const PYTHON_SCRIPT = String.raw`
@@ -44,17 +43,6 @@ sys.stdout.flush()
 kc.shutdown()
 kc.stop_channels()
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function run(
   command: string,
@@ -93,18 +81,7 @@ it('jupyter_client.BlockingKernelClient drives the server', { timeout: 90_000 },
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-kernel-jc-'));
   const connectionFile = path.join(dir, 'kernel.json');
   const scriptFile = path.join(dir, 'drive.py');
-  const connection = {
-    transport: 'tcp',
-    ip: '127.0.0.1',
-    shell_port: await freePort(),
-    iopub_port: await freePort(),
-    stdin_port: await freePort(),
-    control_port: await freePort(),
-    hb_port: await freePort(),
-    key: crypto.randomUUID(),
-    signature_scheme: 'hmac-sha256',
-    kernel_name: 'fake',
-  };
+  const connection = { ...(await newConnectionInfo()), kernel_name: 'fake' };
   fs.writeFileSync(connectionFile, JSON.stringify(connection), { mode: 0o600 });
   fs.writeFileSync(scriptFile, PYTHON_SCRIPT);
 
