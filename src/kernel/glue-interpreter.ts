@@ -15,9 +15,9 @@ import type {
 } from '../jupyter/interpreter';
 import { ConfigError, loadConfigFile, type ResolvedSettings, type SettingsStore } from '../config';
 import type { Logger } from '../log/logger';
-import { splitCell } from '../magics/cell-splitter';
+import { splitCell, type MagicInvocation } from '../magics/cell-splitter';
 import { MagicRegistry } from '../magics/registry';
-import { MagicFailure, MagicUsageError, type MagicContext } from '../magics/types';
+import { MagicFailure, MagicUsageError, type AnyMagic, type MagicContext } from '../magics/types';
 import type { Backend, BackendNotifier } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 import { checkComplete } from './completeness';
@@ -183,35 +183,30 @@ export class GlueInterpreter implements Interpreter {
     }
     const magicContext = this.magicContext(sink, signal, executionCount);
     // Parse every magic before running any, so a typo later in the cell changes nothing.
-    const lineMagics = split.lineMagics.map((m) => {
-      const magic = this.registry.resolve(m.name, 'line');
-      return { magic, args: this.parseArgs(() => magic.parse(m.argText, ''), magic.usage, m.line) };
-    });
+    const lineMagics = split.lineMagics.map((m) => this.parseInvocation(m, 'line', ''));
     const cellMagic = split.cellMagic
-      ? (() => {
-          const invocation = split.cellMagic;
-          const magic = this.registry.resolve(invocation.name, 'cell');
-          return {
-            magic,
-            args: this.parseArgs(
-              () => magic.parse(invocation.argText, invocation.body),
-              magic.usage,
-              invocation.line,
-            ),
-          };
-        })()
+      ? this.parseInvocation(split.cellMagic, 'cell', split.cellMagic.body)
       : undefined;
     for (const { magic, args } of lineMagics) await magic.run(args, magicContext);
     if (cellMagic) await cellMagic.magic.run(cellMagic.args, magicContext);
     if (split.code.trim() !== '') await this.runStatement(split.code, sink, signal, executionCount);
   }
 
-  private parseArgs(parse: () => unknown, usage: string, line: number): unknown {
+  /** Resolves a magic and parses its arguments; errors name the cell line. */
+  private parseInvocation(
+    invocation: MagicInvocation,
+    kind: 'line' | 'cell',
+    body: string,
+  ): { magic: AnyMagic; args: unknown } {
+    const magic = this.registry.resolve(invocation.name, kind);
     try {
-      return parse();
+      return { magic, args: magic.parse(invocation.argText, body) };
     } catch (error) {
       if (error instanceof MagicUsageError) {
-        throw new MagicUsageError(`${error.message} (line ${line + 1})`, error.usage ?? usage);
+        throw new MagicUsageError(
+          `${error.message} (line ${invocation.line + 1})`,
+          error.usage ?? magic.usage,
+        );
       }
       throw error;
     }
