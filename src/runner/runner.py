@@ -576,7 +576,29 @@ def setup_engine(requested, ns, log):
         reason = "neither pyspark nor duckdb is importable"
     else:
         reason = "forced"
+    ns["spark"] = MissingSparkEngine(reason)
     return Engine("plain", "plain Python, no Spark engine (%s)" % reason)
+
+
+class NoSparkEngineError(NameError):
+    """Raised on any use of `spark` without an engine; a NameError, as a missing `spark` would be."""
+
+
+class MissingSparkEngine:
+    """Stands in for `spark` when no engine runs, so %%sql and spark.* say what to install."""
+
+    def __init__(self, reason):
+        self._reason = reason
+
+    def __getattr__(self, name):
+        raise NoSparkEngineError(
+            "spark.%s is not available: this local session runs plain Python (%s). Install pyspark, or "
+            "duckdb for DuckDB's PySpark-compatible API, into %s and restart the kernel."
+            % (name, self._reason, sys.executable)
+        )
+
+    def __repr__(self):
+        return "<no Spark engine: %s>" % self._reason
 
 
 # --------------------------------------------------------------------------------------------
