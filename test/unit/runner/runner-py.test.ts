@@ -69,9 +69,10 @@ describe('REPL semantics', () => {
     );
   });
 
-  it('has no Spark on the plain engine', async () => {
-    const out = await run('spark');
-    assert.equal(out.ErrorName, 'NameError');
+  it('has no Spark on the plain engine: spark is a stand-in that says so', async () => {
+    assert.match((await run('spark')).Data?.TextPlain ?? '', /^<no Spark engine: /);
+    const out = await run('spark.range(3)');
+    assert.equal(out.ErrorName, 'NoSparkEngineError');
   });
 });
 
