@@ -17,6 +17,23 @@ export class GlueKernelError extends Error {
   }
 }
 
+/**
+ * Any error as a GlueKernelError: one that carries a Jupyter `ename` keeps it, a ConfigError
+ * keeps its name, others are named after their class.
+ */
+export function kernelError(err: unknown): GlueKernelError {
+  if (err instanceof GlueKernelError) return err;
+  if (err instanceof Error) {
+    const ename = (err as { ename?: unknown }).ename;
+    if (typeof ename === 'string') return new GlueKernelError(ename, err.message, { cause: err });
+    if (err.name === 'ConfigError') return new GlueKernelError('ConfigError', err.message, { cause: err });
+    return new GlueKernelError(err.name && err.name !== 'Error' ? err.name : 'GlueKernelError', err.message, {
+      cause: err,
+    });
+  }
+  return new GlueKernelError('GlueKernelError', String(err));
+}
+
 /** Access key ids (AKIA…, ASIA…) — not secret, but nobody needs to see them in a notebook. */
 const ACCESS_KEY_ID = /\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
 

@@ -58,7 +58,7 @@ export interface CallerIdentity {
   account: string;
 }
 
-/** The two calls role discovery needs (implemented over the SDK in glue-backend.ts). */
+/** The two calls role discovery needs (implemented over the SDK in session-start.ts). */
 export interface IdentityCalls {
   getCallerIdentity(signal: AbortSignal): Promise<CallerIdentity>;
   getRoleArn(roleName: string, signal: AbortSignal): Promise<string>;

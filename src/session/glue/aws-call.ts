@@ -1,0 +1,107 @@
+// Every AWS call the backend makes goes through here: retried (retry.ts), with failures turned
+// into messages for people (errors.ts) that name the credentials and endpoint in use. Also the
+// calls several modules share (GetSession, the caller's identity) and the signal bounds.
+import type { Session } from '@aws-sdk/client-glue';
+import type { Logger } from '../../log/logger';
+import type { AwsClients } from './clients';
+import { describeAwsError, type GlueKernelError } from './errors';
+import type { CallerIdentity } from './identity';
+import { AbortedError, isAbortError } from './poll';
+import { errorCode, withRetry, type RetryPolicy } from './retry';
+
+/** Runs one AWS call with retries; failures become GlueKernelError (code kept) or AbortedError. */
+export type AwsCall = <T>(
+  clients: AwsClients,
+  operation: string,
+  doing: string,
+  fn: (attempt: number) => Promise<T>,
+  signal?: AbortSignal,
+) => Promise<T>;
+
+export type CallerIdentityOf = (clients: AwsClients, signal: AbortSignal) => Promise<CallerIdentity>;
+
+/** The AwsCall of a backend; `options` is read at each call. */
+export function awsCaller(options: { retry?: Partial<RetryPolicy>; logger?: Logger }): AwsCall {
+  return async <T>(
+    clients: AwsClients,
+    operation: string,
+    doing: string,
+    fn: (attempt: number) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> => {
+    try {
+      return await withRetry(fn, {
+        signal,
+        policy: options.retry,
+        onRetry: (r) =>
+          options.logger?.debug(
+            `${operation}: ${errorCode(r.error) ?? 'error'}; retry ${r.attempt} in ${r.delayMs} ms`,
+          ),
+      });
+    } catch (err) {
+      if (isAbortError(err) || signal?.aborted) throw new AbortedError(signal?.reason);
+      const described = describeAwsError(err, {
+        operation,
+        doing,
+        credentialSource: credentialSource(clients),
+        where: clients.settings.endpoint ?? `the AWS endpoints in ${clients.settings.region}`,
+      });
+      (described as GlueKernelError & { code?: string }).code = errorCode(err);
+      throw described;
+    }
+  };
+}
+
+/** The AWS error code an AwsCall kept on the error it threw. */
+export function awsErrorCode(err: unknown): string | undefined {
+  return (err as { code?: string }).code;
+}
+
+function credentialSource(clients: AwsClients): string {
+  const s = clients.settings;
+  if (s.assumeRole?.kind === 'role') return `the role ${s.assumeRole.roleArn} assumed with %%assume_role`;
+  if (s.assumeRole?.kind === 'credentials') return 'the keys given with %%assume_role';
+  if (s.profile) return `profile ${s.profile}`;
+  if (s.credentials) return 'the configured credentials';
+  return 'the default credential chain (environment, ~/.aws, container or instance role)';
+}
+
+/** STS GetCallerIdentity, asked once per clients (a failure is forgotten, so it is asked again). */
+export function callerIdentityCache(call: AwsCall): CallerIdentityOf {
+  const identities = new WeakMap<AwsClients, Promise<CallerIdentity>>();
+  return (clients, signal) => {
+    let p = identities.get(clients);
+    if (!p) {
+      p = call(clients, 'GetCallerIdentity', 'Finding out who your AWS credentials belong to', () =>
+        clients.sts.send(new clients.sdk.sts.GetCallerIdentityCommand({}), { abortSignal: signal }),
+      ).then((r) => ({ arn: r.Arn ?? '', userId: r.UserId ?? '', account: r.Account ?? '' }));
+      identities.set(clients, p);
+      p.catch(() => identities.delete(clients));
+    }
+    return p;
+  };
+}
+
+export function getSession(
+  call: AwsCall,
+  clients: AwsClients,
+  id: string,
+  doing: string,
+  signal?: AbortSignal,
+): Promise<Session | undefined> {
+  return call(
+    clients,
+    'GetSession',
+    doing,
+    () => clients.glue.send(new clients.sdk.glue.GetSessionCommand({ Id: id }), { abortSignal: signal }),
+    signal,
+  ).then((r) => r.Session);
+}
+
+/** A signal that aborts when any of the given signals does, or after `ms`. */
+export function boundedSignal(ms: number, ...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any([
+    AbortSignal.timeout(ms),
+    ...signals.filter((s): s is AbortSignal => s !== undefined),
+  ]);
+}

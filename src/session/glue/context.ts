@@ -1,0 +1,55 @@
+// What the Glue backend's modules share: the session in use, the backend's timings and poll
+// schedules, and the AWS calls. GlueBackend owns the state and hands the modules this view of
+// it, so each module is plain functions taking (ctx, ...).
+import type { KernelKind } from '../kinds';
+import type { AwsCall, CallerIdentityOf } from './aws-call';
+import type { AwsClients } from './clients';
+import type { PollSchedule } from './poll';
+import type { CreateSessionRequest } from './session-request';
+
+/** The session statements run in. */
+export interface ActiveSession {
+  id: string;
+  clients: AwsClients;
+  ready: boolean;
+  /** What we asked for (GetSession does not return Timeout or Tags). */
+  requested?: CreateSessionRequest;
+}
+
+/** The bounds and intervals of GlueBackendOptions, defaults applied. */
+export interface Timing {
+  readyTimeoutMs: number;
+  cancelWaitMs: number;
+  progressAfterMs: number;
+  statusIntervalMs: number;
+  stopTimeoutMs: number;
+}
+
+export interface Schedules {
+  statement: PollSchedule;
+  session: PollSchedule;
+  cancel: PollSchedule;
+}
+
+export interface GlueContext {
+  readonly kind: KernelKind;
+  readonly timing: Timing;
+  readonly schedules: Schedules;
+  /** One AWS call with retries and errors for people. */
+  readonly call: AwsCall;
+  /** Who the credentials of these clients belong to (asked once per clients). */
+  readonly callerIdentity: CallerIdentityOf;
+  /** Clients for the settings of this moment (region, endpoint, profile, %%assume_role). */
+  clients(): Promise<AwsClients>;
+  /** The session in use, if any. */
+  current(): ActiveSession | undefined;
+  /** Makes `session` the one in use; a note about an earlier session's end no longer applies. */
+  use(session: ActiveSession): void;
+  /**
+   * Stops using `session` if it is still the one in use (it ended, or was stopped or deleted);
+   * `status` is how it ended, said when the next session is created.
+   */
+  forget(session: ActiveSession, status?: string): void;
+  /** Destroys `clients` unless the client cache or the session in use holds them. */
+  release(clients: AwsClients): void;
+}
