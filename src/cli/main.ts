@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The glue-kernel command: install · uninstall · kernel · run · emulator · docs.
+// The glue-kernel command: install · uninstall · kernel · run · sessions · emulator · docs.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { KERNEL_VERSION } from '../kernel/version';
 import type { KernelKind } from '../session/kinds';
 import { installKernelSpecs, uninstallKernelSpecs, type InstallScope } from './kernelspec';
+import type { SessionsAwsOptions, SessionsListOptions } from './sessions-command';
 
 function scopeFrom(options: { user?: boolean; sysPrefix?: boolean; prefix?: string }): InstallScope {
   const chosen = [options.user, options.sysPrefix, options.prefix !== undefined].filter(Boolean).length;
@@ -28,6 +29,14 @@ function parseInteger(value: string): number {
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** --region, --profile, --endpoint: resolved with the kernel's settings, as their highest layer. */
+function withAwsOptions(command: Command): Command {
+  return command
+    .option('--region <region>', 'AWS region (default: as the kernel resolves it, e.g. AWS_REGION)')
+    .option('--profile <name>', 'AWS profile for credentials and the ~/.aws/config section')
+    .option('--endpoint <url>', 'Glue endpoint URL (e.g. a VPC endpoint or the emulator)');
 }
 
 export function buildProgram(): Command {
@@ -108,6 +117,37 @@ export function buildProgram(): Command {
     .action(async (notebook: string, options: RunCommandOptions) => {
       const { runNotebookCommand } = await import('../notebook/run-command');
       process.exitCode = await runNotebookCommand(notebook, options);
+    });
+
+  const sessions = program
+    .command('sessions')
+    .description(
+      'List, stop and delete Glue interactive sessions, e.g. ones a crashed kernel left running (billed until their idle timeout).',
+    );
+
+  withAwsOptions(sessions.command('list').description('List the Glue interactive sessions in the region.'))
+    .option('--json', 'print JSON (Id, Status, CreatedOn) instead of a table')
+    .action(async (options: SessionsListOptions) => {
+      const { listSessionsCommand } = await import('./sessions-command');
+      process.exitCode = await listSessionsCommand(options);
+    });
+
+  withAwsOptions(
+    sessions.command('stop').description('Stop sessions (StopSession); they stay listed as STOPPED.'),
+  )
+    .argument('<id...>', 'session ids')
+    .action(async (ids: string[], options: SessionsAwsOptions) => {
+      const { stopSessionsCommand } = await import('./sessions-command');
+      process.exitCode = await stopSessionsCommand(ids, options);
+    });
+
+  withAwsOptions(
+    sessions.command('delete').description('Delete sessions (DeleteSession), stopping running ones.'),
+  )
+    .argument('<id...>', 'session ids')
+    .action(async (ids: string[], options: SessionsAwsOptions) => {
+      const { deleteSessionsCommand } = await import('./sessions-command');
+      process.exitCode = await deleteSessionsCommand(ids, options);
     });
 
   program
