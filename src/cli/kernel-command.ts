@@ -49,7 +49,6 @@ async function loadInterpreter(
   }
   const backend = createBackend({
     kind,
-    env,
     logger,
     initial,
     resolve,

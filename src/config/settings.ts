@@ -37,6 +37,9 @@ export const BACKENDS = ['glue', 'local'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export const LOCAL_ENGINES = ['auto', 'pyspark', 'duckdb', 'plain'] as const;
+export type LocalEngine = (typeof LOCAL_ENGINES)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The parsed type of every setting. */
@@ -66,13 +69,21 @@ export interface SettingTypes {
   user_id: string;
   backend: Backend;
   python: string;
+  local_engine: LocalEngine;
   log_level: LogLevel;
 }
 export type SettingName = keyof SettingTypes;
 
 /** Settings that always have a value (they have a default). */
 export type DefaultedSettingName =
-  'glue_version' | 'session_type' | 'tags' | 'enable_data_catalog' | 'backend' | 'python' | 'log_level';
+  | 'glue_version'
+  | 'session_type'
+  | 'tags'
+  | 'enable_data_catalog'
+  | 'backend'
+  | 'python'
+  | 'local_engine'
+  | 'log_level';
 
 /** Resolved values: defaulted settings are always present, the rest only when set somewhere. */
 export type SettingValues = { [K in DefaultedSettingName]: SettingTypes[K] } & {
@@ -717,6 +728,19 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     default: 'python3',
     help: 'Python interpreter of the local backend’s statement runner.',
     mapsTo: 'kernel: local runner',
+    scope: 'kernel',
+  },
+  local_engine: {
+    name: 'local_engine',
+    type: 'enum',
+    accepted: 'auto, pyspark, duckdb or plain',
+    schema: enumSchema(LOCAL_ENGINES),
+    env: envNames('glue_local_engine'),
+    configKeys: ['glue_local_engine'],
+    configureKeys: [],
+    default: 'auto',
+    help: 'Engine of the local backend: auto picks PySpark, else DuckDB’s PySpark-compatible API, else plain Python.',
+    mapsTo: 'kernel: local runner engine',
     scope: 'kernel',
   },
   log_level: {

@@ -11,7 +11,6 @@ import { LocalBackend } from './local/local-backend';
 
 export interface BackendFactoryOptions {
   kind: KernelKind;
-  env: NodeJS.ProcessEnv;
   logger: Logger;
   /** The settings at kernel start (backend, python); undefined when a layer is invalid. */
   initial: ResolvedSettings | undefined;
@@ -33,13 +32,13 @@ export class MissingRegionError extends Error {
 }
 
 export function createBackend(options: BackendFactoryOptions): Backend {
-  const { kind, env, logger } = options;
+  const { kind, logger } = options;
   const values = options.initial?.values;
   if (values?.backend === 'local') {
     return new LocalBackend({
       kind,
       python: values.python,
-      engine: parseEngine(env.glue_local_engine ?? env.GLUE_LOCAL_ENGINE),
+      engine: values.local_engine,
       logger: logger.child('local'),
     });
   }
@@ -60,10 +59,4 @@ export function createBackend(options: BackendFactoryOptions): Backend {
       jobArguments: options.jobArguments,
     }),
   });
-}
-
-function parseEngine(value: string | undefined): 'auto' | 'pyspark' | 'duckdb' | 'plain' {
-  const v = (value ?? 'auto').trim().toLowerCase();
-  if (v === 'auto' || v === 'pyspark' || v === 'duckdb' || v === 'plain') return v;
-  throw new Error(`glue_local_engine must be auto, pyspark, duckdb or plain (got "${value}").`);
 }
