@@ -66,20 +66,51 @@ function credentialSource(clients: AwsClients): string {
   return 'the default credential chain (environment, ~/.aws, container or instance role)';
 }
 
-/** STS GetCallerIdentity, asked once per clients (a failure is forgotten, so it is asked again). */
+/** How long the shared GetCallerIdentity may take, whoever waits for it. */
+const IDENTITY_TIMEOUT_MS = 60_000;
+
+/**
+ * STS GetCallerIdentity, asked once per clients (a failure is forgotten, so it is asked again).
+ * The one call is shared, so it is bounded by its own timeout rather than by the first
+ * caller's signal; each caller stops waiting when its own signal aborts.
+ */
 export function callerIdentityCache(call: AwsCall): CallerIdentityOf {
   const identities = new WeakMap<AwsClients, Promise<CallerIdentity>>();
   return (clients, signal) => {
     let p = identities.get(clients);
     if (!p) {
-      p = call(clients, 'GetCallerIdentity', 'Finding out who your AWS credentials belong to', () =>
-        clients.sts.send(new clients.sdk.sts.GetCallerIdentityCommand({}), { abortSignal: signal }),
+      const bound = AbortSignal.timeout(IDENTITY_TIMEOUT_MS);
+      p = call(
+        clients,
+        'GetCallerIdentity',
+        'Finding out who your AWS credentials belong to',
+        () => clients.sts.send(new clients.sdk.sts.GetCallerIdentityCommand({}), { abortSignal: bound }),
+        bound,
       ).then((r) => ({ arn: r.Arn ?? '', userId: r.UserId ?? '', account: r.Account ?? '' }));
       identities.set(clients, p);
       p.catch(() => identities.delete(clients));
     }
-    return p;
+    return untilAborted(p, signal);
   };
+}
+
+/** The promise's result, or AbortedError as soon as the signal aborts (the work goes on). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortedError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortedError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 export function getSession(

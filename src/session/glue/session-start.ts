@@ -103,10 +103,16 @@ function requestHelpers(
           getCallerIdentity: (s) => ctx.callerIdentity(clients, s),
           getRoleArn: (roleName, s) =>
             ctx
-              .call(clients, 'GetRole', `Looking up the role ${roleName} for the session`, () =>
-                clients.iam.send(new clients.sdk.iam.GetRoleCommand({ RoleName: roleName }), {
-                  abortSignal: s,
-                }),
+              .call(
+                clients,
+                'GetRole',
+                `Looking up the role ${roleName} for the session`,
+                () =>
+                  clients.iam.send(new clients.sdk.iam.GetRoleCommand({ RoleName: roleName }), {
+                    abortSignal: s,
+                  }),
+                // The signal also ends the waits between retries, so an interrupt is prompt.
+                s,
               )
               .then((r) => {
                 if (!r.Role?.Arn)
