@@ -142,6 +142,18 @@ export interface SessionJson {
   Status: string;
   /** ISO 8601, or null when the service did not say. */
   CreatedOn: string | null;
+  GlueVersion?: string;
+  WorkerType?: string;
+  NumberOfWorkers?: number;
+  MaxCapacity?: number;
+  IdleTimeout?: number;
+}
+
+/** "2 × G.1X", "5 DPU", or "-". */
+function formatCapacity(e: SessionListEntry): string {
+  if (e.numberOfWorkers !== undefined && e.workerType) return `${e.numberOfWorkers} × ${e.workerType}`;
+  if (e.maxCapacity !== undefined) return `${e.maxCapacity} DPU`;
+  return '-';
 }
 
 function formatCreated(date: Date | undefined): string {
@@ -164,8 +176,16 @@ function formatAge(date: Date | undefined, now: number): string {
 
 export function sessionsTable(entries: readonly SessionListEntry[], now: number): string {
   const rows = [
-    ['Id', 'Status', 'CreatedOn', 'Age'],
-    ...entries.map((e) => [e.id, e.status, formatCreated(e.createdOn), formatAge(e.createdOn, now)]),
+    ['Id', 'Status', 'Glue', 'Capacity', 'IdleTimeout', 'CreatedOn', 'Age'],
+    ...entries.map((e) => [
+      e.id,
+      e.status,
+      e.glueVersion ?? '-',
+      formatCapacity(e),
+      e.idleTimeout !== undefined ? `${e.idleTimeout} min` : '-',
+      formatCreated(e.createdOn),
+      formatAge(e.createdOn, now),
+    ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows
@@ -196,6 +216,11 @@ export function listSessionsCommand(
         Id: e.id,
         Status: e.status,
         CreatedOn: e.createdOn ? e.createdOn.toISOString() : null,
+        GlueVersion: e.glueVersion,
+        WorkerType: e.workerType,
+        NumberOfWorkers: e.numberOfWorkers,
+        MaxCapacity: e.maxCapacity,
+        IdleTimeout: e.idleTimeout,
       }));
       io.out(JSON.stringify(json, null, 2));
       return 0;

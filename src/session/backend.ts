@@ -56,6 +56,12 @@ export interface SessionListEntry {
   createdOn?: Date;
   /** True for the kernel's current session. */
   current: boolean;
+  glueVersion?: string;
+  workerType?: string;
+  numberOfWorkers?: number;
+  maxCapacity?: number;
+  /** Minutes. */
+  idleTimeout?: number;
 }
 
 export type AssumeRoleRequest =

@@ -40,6 +40,11 @@ export async function listSessions(
         status: s.Status ?? 'UNKNOWN',
         createdOn: s.CreatedOn,
         current: s.Id === ctx.current()?.id,
+        glueVersion: s.GlueVersion,
+        workerType: s.WorkerType,
+        numberOfWorkers: s.NumberOfWorkers,
+        maxCapacity: s.MaxCapacity,
+        idleTimeout: s.IdleTimeout,
       });
     }
     // Ids without a Session body (older answers) still count.

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateSessionCommand, GetSessionCommand, type GlueClient } from '@aws-sdk/client-glue';
+import type { SessionJson } from '../../../src/cli/sessions-command';
 import { emulatorKernelEnv } from '../../../src/notebook/backends';
 import { CLI, run, type RunResult } from '../../helpers/kernel-env';
 import { runnerPython } from '../../helpers/tools';
@@ -57,9 +58,9 @@ async function create(id: string): Promise<void> {
   assert.equal(await status(id), 'READY');
 }
 
-function listed(result: RunResult): { Id: string; Status: string; CreatedOn: string | null }[] {
+function listed(result: RunResult): SessionJson[] {
   assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout) as { Id: string; Status: string; CreatedOn: string | null }[];
+  return JSON.parse(result.stdout) as SessionJson[];
 }
 
 before(async () => {
@@ -81,11 +82,13 @@ describe('glue-kernel sessions', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     const lines = r.stdout.split('\n');
-    assert.match(lines[0], /^Id\s+Status\s+CreatedOn\s+Age$/);
+    assert.match(lines[0], /^Id\s+Status\s+Glue\s+Capacity\s+IdleTimeout\s+CreatedOn\s+Age$/);
     for (const id of ['cli-a', 'cli-b'])
       assert.ok(
         lines.some((l) =>
-          new RegExp(`^${id}\\s+READY\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+0m$`).test(l),
+          new RegExp(
+            `^${id}\\s+READY\\s+4\\.0\\s+2 × G\\.1X\\s+30 min\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+0m$`,
+          ).test(l),
         ),
         r.stdout,
       );
@@ -102,6 +105,12 @@ describe('glue-kernel sessions', () => {
       ],
     );
     for (const s of sessionsJson) assert.ok(Math.abs(Date.parse(s.CreatedOn ?? '') - Date.now()) < 120_000);
+    for (const s of sessionsJson) {
+      assert.deepEqual(
+        [s.GlueVersion, s.WorkerType, s.NumberOfWorkers, s.IdleTimeout],
+        ['4.0', 'G.1X', 2, 30],
+      );
+    }
   });
 
   it('stops a session; stopping it again is not an error', async () => {
