@@ -11,7 +11,7 @@ SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 
 packages=(jupyter-client jupyter-console python3-jupyter-client python3-ipykernel python3-jupyter-kernel-test
-  python3-nbclient jupyter-nbconvert python3-pytest python3-matplotlib python3-venv python3-boto3 tmux
+  python3-nbclient jupyter-nbconvert python3-pytest python3-matplotlib python3-venv python3-pip python3-boto3 tmux
   chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
@@ -22,12 +22,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The first configured index is the machine's local wheelhouse; passing it as the only index
+# keeps pip from waiting on an unreachable PyPI. Elsewhere pip uses its usual index.
+index=$(/usr/bin/python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true)
+if [ -z "$index" ]; then index=$(python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true); fi
+
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import duckdb.experimental.spark, pandas, matplotlib, plotly' 2>/dev/null; then
   /usr/bin/python3 -m venv .venv
-  # The first configured index is the machine's local wheelhouse; passing it directly keeps
-  # pip from waiting on an unreachable PyPI.
-  index=$(/usr/bin/python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true)
-  if [ -z "$index" ]; then index=$(python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true); fi
   if [ -n "$index" ]; then
     .venv/bin/pip install --quiet --index-url "$index" duckdb pandas matplotlib plotly typing_extensions
   else
@@ -40,10 +41,9 @@ fi
 if [ ! -x .venv-lab/bin/jupyter-lab ] ||
   ! .venv-lab/bin/python -c 'import sys, jupyterlab; sys.exit(jupyterlab.__version__.split(".")[0] != "4")' 2>/dev/null; then
   /usr/bin/python3 -m venv .venv-lab
-  lab_index=$(/usr/bin/python3 -m pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true)
-  if [ -n "$lab_index" ]; then
+  if [ -n "$index" ]; then
     # Only the first (local) index: pip then never waits on PyPI or on a missing wheelhouse.
-    PIP_EXTRA_INDEX_URL="$lab_index" .venv-lab/bin/pip install --quiet --index-url "$lab_index" 'jupyterlab>=4,<5'
+    PIP_EXTRA_INDEX_URL="$index" .venv-lab/bin/pip install --quiet --index-url "$index" 'jupyterlab>=4,<5'
   else
     .venv-lab/bin/pip install --quiet 'jupyterlab>=4,<5'
   fi
