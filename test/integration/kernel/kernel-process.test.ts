@@ -177,6 +177,8 @@ test('the kernel exits when its parent process dies', async () => {
     }
     assert.equal(alive, false, 'the kernel should exit within 10 s of its parent dying');
   } finally {
+    // On any failure above, the parent must not outlive the test either.
+    parent.kill('SIGKILL');
     await client.close();
     fs.rmSync(dir, { recursive: true, force: true });
     try {
