@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { textTable } from '../src/text/text-table';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -42,22 +43,6 @@ function kernelBench(kernel: string, codes: string[], env: NodeJS.ProcessEnv, st
 
 function ratio(ours: number, theirs: number): string {
   return `${(ours / theirs).toFixed(2)}×`;
-}
-
-function row(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [
-    row(header, widths),
-    row(
-      widths.map((w) => '-'.repeat(w)),
-      widths,
-    ),
-    ...rows.map((r) => row(r, widths)),
-  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -98,7 +83,7 @@ async function main(): Promise<void> {
     const ipyOnePlusOne = ipykernel.latency['1+1'].median_ms;
     console.log(
       '\n' +
-        table(
+        textTable(
           ['measure', 'glue-kernel', 'ipykernel', 'ratio', 'target'],
           [
             [
@@ -142,7 +127,7 @@ async function main(): Promise<void> {
       const emulator = await benchEmulator();
       results.emulator = emulator;
       console.log(
-        table(
+        textTable(
           ['emulator measure', 'value'],
           Object.entries(emulator).map(([k, v]) => [k, String(Math.round(v * 100) / 100)]),
         ),

@@ -12,6 +12,7 @@
 // in the emulator's call log; each side uses its own access key, so calls cannot be mixed up.
 //
 // Run: node dist/bench/glue-bench.js (or `npm run bench`, which stores the result).
+import { textTable } from '../src/text/text-table';
 import {
   CreateSessionCommand,
   GetSessionCommand,
@@ -354,22 +355,12 @@ function formatDuration(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds} s`;
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
 export function glueBenchTable(rows: DurationFigures[]): string {
   const added = (s: SideFigures, seconds: number): string =>
     seconds <= 1
       ? `${s.added_ms_median.toFixed(1)} ms`
       : `${s.added_ms_median.toFixed(0)} ms (${s.added_pct_of_duration_median.toFixed(1)}%)`;
-  return table(
+  return textTable(
     ['duration', 'reps', 'ours added', 'ref added', 'ours calls', 'ref calls', 'calls ratio', 'target met?'],
     rows.map((r) => {
       const t = r.target;

@@ -11,6 +11,7 @@
 //  - `list` shows what its listSessions returns: id, status, creation time;
 //  - `stop <id>` is reconnect(id) (GetSession: it must be READY or PROVISIONING) + stopSession();
 //  - `delete <id>` is deleteSession(id).
+import { textTable } from '../text/text-table';
 import { DEFAULT_PROFILE, loadConfigFile, SettingsStore, type Env } from '../config';
 import { GlueBackend, GlueKernelError, type AwsClientSettings, type SessionListEntry } from '../session/glue';
 
@@ -175,9 +176,9 @@ function formatAge(date: Date | undefined, now: number): string {
 }
 
 export function sessionsTable(entries: readonly SessionListEntry[], now: number): string {
-  const rows = [
+  return textTable(
     ['Id', 'Status', 'Glue', 'Capacity', 'IdleTimeout', 'CreatedOn', 'Age'],
-    ...entries.map((e) => [
+    entries.map((e) => [
       e.id,
       e.status,
       e.glueVersion ?? '-',
@@ -186,16 +187,8 @@ export function sessionsTable(entries: readonly SessionListEntry[], now: number)
       formatCreated(e.createdOn),
       formatAge(e.createdOn, now),
     ]),
-  ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+    { rule: false },
+  );
 }
 
 export function listSessionsCommand(

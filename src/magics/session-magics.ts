@@ -10,6 +10,7 @@ import {
   type ConfigureChange,
 } from '../config';
 import type { SessionOperations } from '../session/backend';
+import { textTable } from '../text/text-table';
 import { noArguments, requiredArgument, stripQuotes } from './args';
 import { warnIfSessionRunning } from './settings-magics';
 import { defineMagic, MagicFailure, MagicUsageError, type AnyMagic, type MagicContext } from './types';
@@ -76,15 +77,8 @@ export const sessionMagics: AnyMagic[] = [
         s.status,
         s.createdOn?.toISOString() ?? '',
       ]);
-      const header = ['SessionId', 'Status', 'CreatedOn'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      const line = (cells: string[]): string =>
-        cells
-          .map((c, i) => c.padEnd(widths[i]))
-          .join('  ')
-          .trimEnd();
       ctx.sink.displayData({
-        'text/plain': [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'),
+        'text/plain': textTable(['SessionId', 'Status', 'CreatedOn'], rows),
         'text/markdown':
           `| SessionId | Status | CreatedOn |\n| --- | --- | --- |\n` +
           rows.map((r) => `| ${r.join(' | ')} |`).join('\n'),
