@@ -5,7 +5,7 @@ import type { ResolvedSettings } from '../config';
 import { KERNEL_VERSION } from '../kernel/version';
 import type { Logger } from '../log/logger';
 import type { Backend } from './backend';
-import { configSessionRequest, GlueBackend } from './glue';
+import { checkRegion, configSessionRequest, GlueBackend } from './glue';
 import type { KernelKind } from './kinds';
 import { LocalBackend } from './local/local-backend';
 
@@ -18,17 +18,6 @@ export interface BackendFactoryOptions {
   resolve: () => Promise<ResolvedSettings>;
   /** %%configure job arguments. */
   jobArguments: () => Readonly<Record<string, string>>;
-}
-
-export class MissingRegionError extends Error {
-  readonly ename = 'RegionNotSet';
-  constructor() {
-    super(
-      'No AWS region is set. Set one with %region <region> (e.g. %region us-east-1), the AWS_REGION environment ' +
-        'variable, or region = … in your ~/.aws/config profile.',
-    );
-    this.name = 'MissingRegionError';
-  }
 }
 
 export function createBackend(options: BackendFactoryOptions): Backend {
@@ -49,8 +38,11 @@ export function createBackend(options: BackendFactoryOptions): Backend {
     statusIntervalMs: 1000,
     clientSettings: async () => {
       const resolved = (await options.resolve()).values;
-      if (!resolved.region) throw new MissingRegionError();
-      return { region: resolved.region, endpoint: resolved.endpoint_url, profile: resolved.profile };
+      return {
+        region: checkRegion(resolved.region),
+        endpoint: resolved.endpoint_url,
+        profile: resolved.profile,
+      };
     },
     sessionRequest: configSessionRequest({
       kind,

@@ -9,7 +9,7 @@ export {
   type PartialCreateSessionRequest,
   type SessionRequestHelpers,
 } from './session-request';
-export { type AwsClientSettings, type AssumeRoleSetting, sdkLoaded } from './clients';
+export { type AwsClientSettings, type AssumeRoleSetting, checkRegion, sdkLoaded } from './clients';
 export { GlueKernelError } from './errors';
 export {
   type CallerIdentity,
