@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { settingsReference } from '../config';
 import { createRegistry, helpMarkdown, MagicRegistry } from '../magics';
-import { prefixOf } from '../magics/registry';
+import { markdownText } from '../magics/markdown';
+import { prefixOf, usageMarkdown } from '../magics/registry';
 import type { AnyMagic } from '../magics/types';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -27,7 +28,7 @@ export function magicsDocument(): string {
     .all()
     .map(
       (m) =>
-        `### \`${prefixOf(m.kind)}${m.name}\`\n\n\`${m.usage}\`\n\n${m.summary}${m.details ? `\n\n${m.details}` : ''}`,
+        `### \`${prefixOf(m.kind)}${m.name}\`\n\n${usageMarkdown(m.usage)}\n\n${markdownText(m.summary)}${m.details ? `\n\n${m.details}` : ''}`,
     )
     .join('\n\n');
   return (
@@ -47,7 +48,7 @@ export function readmeMagicTable(): string {
 
 /** The settings table, from the one schema in src/config. */
 export function readmeSettingsTable(): string {
-  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const cell = markdownText;
   const code = (names: readonly string[]): string =>
     names.length ? names.map((n) => `\`${n}\``).join(', ') : '—';
   const rows = settingsReference().map(

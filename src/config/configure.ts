@@ -10,11 +10,11 @@
 import { ConfigError, showValue, type ConfigIssue } from './errors';
 import { parsePythonLiteral, LiteralSyntaxError, type LiteralValue } from './python-literal';
 import {
+  CONTROL_FREE,
   SETTINGS,
   SETTING_NAMES,
   checkSetting,
   describeType,
-  formatSettingValue,
   parseTagMap,
   type SettingName,
   type SettingTypes,
@@ -40,6 +40,8 @@ export function configureOrigin(key: string): string {
 export const JOB_ARGUMENT_KEY = /^--[.\-_A-Za-z0-9]+$/;
 export const JOB_ARGUMENT_KEY_MAX = 128;
 export const JOB_ARGUMENT_VALUE_MAX = 4096;
+/** DefaultArguments holds at most 75 entries (OrchestrationArgumentsMap in the service model). */
+export const JOB_ARGUMENTS_MAX = 75;
 
 /** Checks a job argument (DefaultArguments entry) key and text value; returns the problem or undefined. */
 export function jobArgumentProblem(key: string, value: string): string | undefined {
@@ -50,6 +52,8 @@ export function jobArgumentProblem(key: string, value: string): string | undefin
     return `a job argument name may be at most ${JOB_ARGUMENT_KEY_MAX} characters long`;
   if (value.length > JOB_ARGUMENT_VALUE_MAX)
     return `a job argument value may be at most ${JOB_ARGUMENT_VALUE_MAX} characters long`;
+  if (!CONTROL_FREE.test(value))
+    return 'a job argument value must not contain control characters (such as NUL) other than tab and line breaks';
   return undefined;
 }
 
@@ -98,14 +102,32 @@ export function suggestKey(key: string, candidates: Iterable<string>): string | 
 const WHERE = '%%configure';
 const EXAMPLE = '{"number_of_workers": 5, "worker_type": "G.1X", "--enable-spark-ui": "true"}';
 
+/** Where a cell body starts in its cell, so that messages can name the cell's own lines. */
+export interface BodyPosition {
+  /** The 1-based cell line of the body's first line (default 1: lines of the body itself). */
+  firstLine?: number;
+}
+
+/** The cell line of a 1-based body line. */
+function cellLine(bodyLine: number, position: BodyPosition): number {
+  return bodyLine + (position.firstLine ?? 1) - 1;
+}
+
 /** Parses a cell body as a literal, turning syntax errors into a ConfigError about `where`. */
-function parseBody(body: string, where: string, example: string): LiteralValue {
+function parseBody(
+  body: string,
+  where: string,
+  example: string,
+  position: BodyPosition,
+  keyLines?: Map<string, number>,
+): LiteralValue {
   try {
-    return parsePythonLiteral(body);
+    return parsePythonLiteral(body, keyLines ? { keyLines } : {});
   } catch (e) {
     if (e instanceof LiteralSyntaxError) {
+      const at = `line ${cellLine(e.line, position)}, column ${e.column}`;
       throw new ConfigError(
-        { where, problem: `the body could not be parsed: ${e.message}` },
+        { where, problem: `the body could not be parsed at ${at}: ${e.reason}${e.hint ? ` (${e.hint})` : ''}` },
         { hint: `Write a JSON object or Python dict, e.g. ${example}`, cause: e },
       );
     }
@@ -122,14 +144,15 @@ function isDict(v: LiteralValue): v is { [key: string]: LiteralValue } {
  * ConfigError listing every problem (unknown keys with suggestions, bad types) otherwise.
  * A value of None/null for a setting key clears that setting's magic-level override.
  */
-export function parseConfigureCell(body: string): ConfigureChange[] {
+export function parseConfigureCell(body: string, position: BodyPosition = {}): ConfigureChange[] {
   if (body.replace(/#[^\n]*/g, '').trim() === '') {
     throw new ConfigError(
       { where: WHERE, problem: 'No configuration values were provided' },
       { hint: `For example: ${EXAMPLE}` },
     );
   }
-  const parsed = parseBody(body, WHERE, EXAMPLE);
+  const keyLines = new Map<string, number>();
+  const parsed = parseBody(body, WHERE, EXAMPLE, position, keyLines);
   if (!isDict(parsed)) {
     throw new ConfigError(
       { where: WHERE, problem: `expected a dict of settings, got ${describeType(parsed)}` },
@@ -147,8 +170,13 @@ export function parseConfigureCell(body: string): ConfigureChange[] {
   const changes: ConfigureChange[] = [];
   const issues: ConfigIssue[] = [];
   const seen = new Map<SettingName, string>();
+  // Each issue names the cell line of its key, so a long body points at the line to fix.
+  const located = (key: string): string => {
+    const line = keyLines.get(key);
+    return line === undefined ? configureOrigin(key) : `${configureOrigin(key)} (line ${cellLine(line, position)})`;
+  };
   for (const [key, raw] of entries) {
-    const where = configureOrigin(key);
+    const where = located(key);
     if (key.startsWith('--')) {
       const value = jobArgumentValue(raw);
       if (value === undefined) {
@@ -167,7 +195,7 @@ export function parseConfigureCell(body: string): ConfigureChange[] {
     }
     const setting = CONFIGURE_KEYS.get(key);
     if (setting === undefined) {
-      issues.push(unknownKeyIssue(key));
+      issues.push(unknownKeyIssue(key, where));
       continue;
     }
     const earlier = seen.get(setting);
@@ -188,14 +216,31 @@ export function parseConfigureCell(body: string): ConfigureChange[] {
     if (r.ok) changes.push({ kind: 'set', setting, key, value: r.value } as ConfigureChange);
     else issues.push(r.issue);
   }
+  const jobArguments = changes.filter((c) => c.kind === 'job_argument').length;
+  if (jobArguments > JOB_ARGUMENTS_MAX) {
+    issues.push({
+      where: WHERE,
+      problem: `${jobArguments} job arguments is too many (a session takes at most ${JOB_ARGUMENTS_MAX})`,
+    });
+  }
+  const capacity = changes.find((c) => c.kind === 'set' && c.setting === 'max_capacity');
+  const workers = changes.find(
+    (c) => c.kind === 'set' && (c.setting === 'worker_type' || c.setting === 'number_of_workers'),
+  );
+  if (capacity && workers) {
+    issues.push({
+      setting: 'max_capacity',
+      where: located(capacity.key),
+      problem: `max_capacity cannot be set together with ${workers.key}: a session has either a number of DPUs or workers`,
+    });
+  }
   if (issues.length > 0) {
     throw new ConfigError(issues, { hint: 'Nothing was changed: fix the body and run the cell again.' });
   }
   return changes;
 }
 
-function unknownKeyIssue(key: string): ConfigIssue {
-  const where = configureOrigin(key);
+function unknownKeyIssue(key: string, where: string): ConfigIssue {
   if (/^-[^-]/.test(key) || /^[\u2013\u2014]/.test(key)) {
     return {
       setting: key,
@@ -215,14 +260,14 @@ function unknownKeyIssue(key: string): ConfigIssue {
   };
 }
 
-/** The changes as a dict for "The following configurations have been updated: {…}". */
-export function summarizeConfigureChanges(
-  changes: readonly ConfigureChange[],
-): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
+/**
+ * The changes as a dict for "The following configurations have been updated: {…}", each value
+ * with its type (120, not "120"; lists and dicts as such); job arguments are text, as sent.
+ */
+export function summarizeConfigureChanges(changes: readonly ConfigureChange[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const c of changes) {
-    const value =
-      c.kind === 'unset' ? null : c.kind === 'job_argument' ? c.value : formatSettingValue(c.value);
+    const value = c.kind === 'unset' ? null : c.value;
     Object.defineProperty(out, c.key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
@@ -231,13 +276,13 @@ export function summarizeConfigureChanges(
 // ---- %%tags -----------------------------------------------------------------------------------
 
 /** Parses a %%tags body: a dict of tag names to text values (names and values trimmed). */
-export function parseTagsCell(body: string): Record<string, string> {
+export function parseTagsCell(body: string, position: BodyPosition = {}): Record<string, string> {
   const where = '%%tags';
   const example = '{"team": "data", "project": "churn"}';
   if (body.replace(/#[^\n]*/g, '').trim() === '') {
     throw new ConfigError({ where, problem: 'no tags were provided' }, { hint: `For example: ${example}` });
   }
-  const parsed = parseBody(body, where, example);
+  const parsed = parseBody(body, where, example, position);
   const r = parseTagMap(parsed);
   if ('problem' in r) {
     throw new ConfigError({ setting: 'tags', where, problem: r.problem, accepted: SETTINGS.tags.accepted });
@@ -273,20 +318,30 @@ export function parseAssumeRoleCell(body: string): AssumeRoleInput {
   }
   let parsed: LiteralValue;
   try {
-    parsed = parsePythonLiteral(body);
+    // A bare ARN (no quotes) is what people type most; it is read as the string it is.
+    const bare = body.replace(/#[^\n]*/g, '').trim();
+    parsed = /^arn:[^\s'"]+$/.test(bare) ? bare : parsePythonLiteral(body);
   } catch (e) {
-    // The literal parser quotes no values in its messages, only names and positions.
+    // The body may hold a secret, unquoted or mistyped: the literal parser's message quotes
+    // what it found, so only the position is reported, never the text or the cause.
     if (e instanceof LiteralSyntaxError) {
       throw new ConfigError(
-        { where, problem: `the body could not be parsed: ${e.message}` },
-        { hint: `Write ${example}`, cause: e },
+        {
+          where,
+          problem: `the body could not be parsed at line ${e.line}, column ${e.column} (its text is not shown, as it may hold a secret)`,
+        },
+        { hint: `Write ${example}; quote each value.` },
       );
     }
     throw e;
   }
   if (typeof parsed === 'string') {
     const r = checkSetting('iam_role', parsed, where);
-    if (!r.ok) throw new ConfigError({ ...r.issue, setting: 'role ARN' });
+    if (!r.ok) {
+      // The value is left out: a secret key pasted here must not be echoed.
+      const { where: at, problem, accepted } = r.issue;
+      throw new ConfigError({ setting: 'role ARN', where: at, problem, ...(accepted ? { accepted } : {}) });
+    }
     return { kind: 'role', roleArn: r.value };
   }
   if (!isDict(parsed)) {

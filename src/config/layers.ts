@@ -6,7 +6,7 @@
 // Everything here is pure except loadConfigFile(), which reads the file at the edge.
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { ConfigError, showValue, type ConfigIssue } from './errors';
-import { jobArgumentProblem, type ConfigureChange } from './configure';
+import { JOB_ARGUMENTS_MAX, jobArgumentProblem, type ConfigureChange } from './configure';
 import {
   SETTINGS,
   SETTING_NAMES,
@@ -231,6 +231,7 @@ export class SettingsStore {
       throw new ConfigError({ setting: String(name), where: source, problem: 'unknown setting' });
     }
     const value = parseSetting(name, rawValue, source);
+    this.checkCapacity(new Set([...this.overrides.keys(), name]), source);
     this.commit(name, value, source);
     return value;
   }
@@ -282,6 +283,20 @@ export class SettingsStore {
         value: parseSetting(c.setting, c.value, `%%configure key ${JSON.stringify(c.key)}`),
       } as ConfigureChange;
     });
+    const names = new Set(this.overrides.keys());
+    const jobKeys = new Set(this.jobArgs.keys());
+    for (const c of checked) {
+      if (c.kind === 'job_argument') jobKeys.add(c.key);
+      else if (c.kind === 'unset') names.delete(c.setting);
+      else names.add(c.setting);
+    }
+    this.checkCapacity(names, '%%configure');
+    if (jobKeys.size > JOB_ARGUMENTS_MAX) {
+      throw new ConfigError({
+        where: '%%configure',
+        problem: `${jobKeys.size} job arguments in all is too many (a session takes at most ${JOB_ARGUMENTS_MAX})`,
+      });
+    }
     for (const c of checked) {
       const origin = `%%configure key ${JSON.stringify(c.key)}`;
       if (c.kind === 'job_argument') this.jobArgs.set(c.key, { value: c.value, origin });
@@ -310,6 +325,28 @@ export class SettingsStore {
   /** Every setting that has a value, with where it came from, one per line. */
   describe(env: Env, configFile: ConfigFileSections): string {
     return describeResolved(this.resolve(env, configFile));
+  }
+
+  /**
+   * A session has either a number of DPUs (max_capacity) or workers, never both: refuse an
+   * override that would hold both, naming the one already set and how to clear it.
+   */
+  private checkCapacity(names: ReadonlySet<SettingName>, source: string): void {
+    if (!names.has('max_capacity')) return;
+    const worker = (['worker_type', 'number_of_workers'] as const).find((n) => names.has(n));
+    if (worker === undefined) return;
+    const earlier = this.overrides.get('max_capacity') ? 'max_capacity' : worker;
+    const setBy = this.overrides.get(earlier)?.origin;
+    throw new ConfigError(
+      {
+        setting: 'max_capacity',
+        where: source,
+        problem: `max_capacity cannot be set together with ${worker}${setBy ? ` (${earlier} was set by ${setBy})` : ''}: a session has either a number of DPUs or workers`,
+      },
+      {
+        hint: `Nothing was changed. To switch, clear the other first: %%configure ${earlier === 'max_capacity' ? '{"max_capacity": None}' : '{"worker_type": None, "number_of_workers": None}'}`,
+      },
+    );
   }
 
   private commit(name: SettingName, value: unknown, origin: string): void {

@@ -26,6 +26,8 @@ export interface LiteralParseOptions {
   maxDepth?: number;
   /** Longest input accepted, in characters (default 1,000,000). */
   maxLength?: number;
+  /** Filled with the 1-based line of each key of the top-level dict, for messages. */
+  keyLines?: Map<string, number>;
 }
 
 export const DEFAULT_MAX_DEPTH = 64;
@@ -87,11 +89,13 @@ export function parsePythonLiteral(text: string, options: LiteralParseOptions = 
 class Parser {
   private pos = 0;
   private readonly maxDepth: number;
+  private readonly keyLines: Map<string, number> | undefined;
 
   private readonly src: string;
 
   constructor(text: string, options: LiteralParseOptions) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.keyLines = options.keyLines;
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
     // Python reads \r\n and \r as \n; doing the same here keeps line numbers and columns right.
     this.src = text.replace(/\r\n?/g, '\n');
@@ -102,6 +106,14 @@ class Parser {
         1,
       );
     }
+  }
+
+  // Keys are met in order, so counting lines forward from the last key keeps this linear.
+  private countedTo = 0;
+  private countedLine = 1;
+  private lineAt(at: number): number {
+    for (; this.countedTo < at; this.countedTo++) if (this.src[this.countedTo] === '\n') this.countedLine++;
+    return this.countedLine;
   }
 
   parseDocument(): LiteralValue {
@@ -294,6 +306,7 @@ class Parser {
       if (Object.prototype.hasOwnProperty.call(out, key)) {
         this.fail(`duplicate dict key ${JSON.stringify(key)}`, keyAt, 'each key may appear once');
       }
+      if (depth === 1 && this.keyLines) this.keyLines.set(key, this.lineAt(keyAt));
       this.pos++; // :
       const value = this.parseValue(depth);
       // defineProperty, not assignment: a "__proto__" key becomes an ordinary own property.

@@ -197,6 +197,10 @@ interface TextOptions {
   lowercase?: boolean;
 }
 
+/** The service model allows no control characters but tab in names and values (NUL included). */
+export const CONTROL_FREE = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F]*$/;
+export const CONTROL_PROBLEM = 'contains a control character (such as NUL); only printable text is accepted';
+
 /** Trimmed single-line text with optional length and pattern checks. */
 function textSchema(o: TextOptions = {}): z.ZodType<string> {
   let s = z.string({ error: (iss) => `expected text, got ${describeType(iss.input)}` }).trim();
@@ -207,7 +211,8 @@ function textSchema(o: TextOptions = {}): z.ZodType<string> {
       abort: true,
     })
     .max(o.max ?? 4096, { error: `must be at most ${o.max ?? 4096} characters long`, abort: true })
-    .regex(/^[^\n\r]*$/, { error: 'must be on one line', abort: true });
+    .regex(/^[^\n\r]*$/, { error: 'must be on one line', abort: true })
+    .regex(CONTROL_FREE, { error: CONTROL_PROBLEM, abort: true });
   if (o.pattern) s = s.regex(o.pattern, { error: o.patternProblem ?? `must match ${o.pattern.source}` });
   return s;
 }
@@ -251,10 +256,22 @@ export function normaliseList(value: unknown): { items: string[] } | { problem: 
   return { items };
 }
 
-function listSchema(o: { maxItemLength?: number; maxItems?: number } = {}): z.ZodType<string[]> {
+interface ListOptions {
+  maxItemLength?: number;
+  maxItems?: number;
+  /** Every item must match, e.g. an S3 path; `itemProblem` says what it should be. */
+  itemPattern?: RegExp;
+  itemProblem?: string;
+}
+
+function listSchema(o: ListOptions = {}): z.ZodType<string[]> {
   return z.unknown().transform((v, ctx) => {
     const r = normaliseList(v);
     if ('problem' in r) return reject(ctx, r.problem);
+    const control = r.items.find((x) => !CONTROL_FREE.test(x));
+    if (control !== undefined) return reject(ctx, `item ${showValue(control)} ${CONTROL_PROBLEM}`);
+    const unfit = o.itemPattern ? r.items.find((x) => !o.itemPattern!.test(x)) : undefined;
+    if (unfit !== undefined) return reject(ctx, `item ${showValue(unfit)} is not ${o.itemProblem ?? 'valid'}`);
     if (o.maxItems !== undefined && r.items.length > o.maxItems) {
       return reject(ctx, `${r.items.length} items is too many (at most ${o.maxItems})`);
     }
@@ -389,6 +406,20 @@ function sparkConfSchema(): z.ZodType<string> {
   });
 }
 
+/**
+ * An S3 object or folder path as --extra-py-files and --extra-jars take them: s3://, a bucket
+ * name (lower-case letters, digits, "." and "-") and a non-empty key, so local paths and
+ * other schemes (../x.py, file:///etc/passwd) are refused.
+ */
+export const S3_PATH = /^s3:\/\/[a-z0-9][a-z0-9.-]{0,62}\/\S+$/;
+
+/**
+ * An IAM role ARN in its documented form: the service model's arn:aws…:iam::<account>:role/…,
+ * with IAM's own rules for the path (printable ASCII) and the name (letters, digits and
+ * + = , . @ _ -), so a blank or a quote inside is refused before any session is created.
+ */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]*:role\/(?:[\x21-\x7E]*\/)?[\w+=,.@-]{1,64}$/;
+
 // ---- environment variable names -----------------------------------------------------------
 
 /** Each `glue_*` name followed by its upper-case `GLUE_*` form; other names as given. */
@@ -430,8 +461,9 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     schema: textSchema({
       min: 20,
       max: 2048,
-      pattern: /^arn:aws[^:]*:iam::[0-9]*:role\/.+$/,
-      patternProblem: 'not an IAM role ARN',
+      pattern: ROLE_ARN,
+      patternProblem:
+        'not an IAM role ARN (arn:aws:iam::<account>:role/<name>; a role name has only letters, digits and + = , . @ _ -)',
     }),
     env: envNames('glue_role_arn', 'glue_iam_role'),
     configKeys: ['glue_role_arn', 'glue_iam_role'],
@@ -540,8 +572,8 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
   extra_py_files: {
     name: 'extra_py_files',
     type: 'list',
-    accepted: 'a comma-separated list of S3 paths to .py, .zip or .whl files',
-    schema: listSchema(),
+    accepted: 'a comma-separated list of S3 paths (s3://bucket/key) to .py, .zip or .whl files',
+    schema: listSchema({ itemPattern: S3_PATH, itemProblem: 'an S3 path such as s3://bucket/lib.py' }),
     env: envNames('glue_extra_py_files'),
     configKeys: ['glue_extra_py_files'],
     configureKeys: ['extra_py_files'],
@@ -552,8 +584,8 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
   extra_jars: {
     name: 'extra_jars',
     type: 'list',
-    accepted: 'a comma-separated list of S3 paths to .jar files',
-    schema: listSchema(),
+    accepted: 'a comma-separated list of S3 paths (s3://bucket/key) to .jar files',
+    schema: listSchema({ itemPattern: S3_PATH, itemProblem: 'an S3 path such as s3://bucket/lib.jar' }),
     env: envNames('glue_extra_jars'),
     configKeys: ['glue_extra_jars'],
     configureKeys: ['extra_jars'],

@@ -199,9 +199,11 @@ export class GlueInterpreter implements Interpreter {
     body: string,
   ): { magic: AnyMagic; args: unknown } {
     const magic = this.registry.resolve(invocation.name, kind);
+    const position = { line: invocation.line + 1, bodyLine: invocation.line + 2 };
     try {
-      return { magic, args: magic.parse(invocation.argText, body) };
+      return { magic, args: magic.parse(invocation.argText, body, position) };
     } catch (error) {
+      if (error instanceof MagicUsageError && error.located) throw error;
       if (error instanceof MagicUsageError) {
         throw new MagicUsageError(
           `${error.message} (line ${invocation.line + 1})`,

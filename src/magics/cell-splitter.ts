@@ -28,10 +28,32 @@ export const SESSION_MAGICS = new Set(['matplot', 'plotly']);
 
 const MAGIC_LINE = /^%(%?)([A-Za-z_][\w-]*)(?:\s+(.*))?$/s;
 
+/**
+ * Drops a trailing comment from a magic's argument, as Python does: a "#" that starts the
+ * argument or follows whitespace, outside quotes. A "#" inside a value (team#1, "a #b") stays.
+ * This applies to every magic line, so one-line cell bodies (%%configure {…}  # note) too.
+ */
+export function stripComment(argText: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < argText.length; i++) {
+    const c = argText[i];
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if ((c === '"' || c === "'") && (i === 0 || !/\w/.test(argText[i - 1]))) {
+      // A quote after a letter (it's) is an apostrophe, not the start of a string.
+      quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(argText[i - 1]))) {
+      return argText.slice(0, i).trim();
+    }
+  }
+  return argText;
+}
+
 export function parseMagicLine(line: string): { cell: boolean; name: string; argText: string } | undefined {
   const match = MAGIC_LINE.exec(line.trim());
   if (!match) return undefined;
-  return { cell: match[1] === '%', name: match[2], argText: (match[3] ?? '').trim() };
+  return { cell: match[1] === '%', name: match[2], argText: stripComment((match[3] ?? '').trim()) };
 }
 
 export function splitCell(cell: string): SplitCell {

@@ -1,6 +1,6 @@
 // Magics every backend understands: help, session status and stop, and SQL.
 import { noArguments } from './args';
-import { helpMarkdown, MagicRegistry } from './registry';
+import { helpMarkdown, helpText, MagicRegistry } from './registry';
 import { defineMagic, MagicUsageError, type AnyMagic } from './types';
 
 /** %%sql wraps its body as the reference does, so it runs on Spark in Python and Scala. */
@@ -25,7 +25,7 @@ export const coreMagics: AnyMagic[] = [
     parse: noArguments('%help'),
     run(_args, ctx) {
       const registry = new MagicRegistry(ctx.registry.all());
-      ctx.sink.displayData({ 'text/markdown': helpMarkdown(registry), 'text/plain': helpMarkdown(registry) });
+      ctx.sink.displayData({ 'text/markdown': helpMarkdown(registry), 'text/plain': helpText(registry) });
     },
   }),
   defineMagic<void>({

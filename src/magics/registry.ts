@@ -3,6 +3,8 @@
 import { suggestKey } from '../config';
 import { MagicUsageError, type AnyMagic, type MagicKind } from './types';
 import { SESSION_MAGICS } from './cell-splitter';
+import { markdownCode, markdownText } from './markdown';
+import { naturalCompare } from './natural-order';
 
 /** The closest candidate within a sensible distance, for "did you mean" messages. */
 export const nearest = suggestKey;
@@ -66,7 +68,7 @@ export class MagicRegistry {
       const typed = nameMatch[1];
       const matches = this.names()
         .filter((n) => n.startsWith(typed))
-        .sort();
+        .sort(naturalCompare);
       return { matches, replaceFrom: trimmedStart };
     }
     const argMatch = /^(%%?)([\w-]+)\s+(.*)$/s.exec(line);
@@ -76,8 +78,11 @@ export class MagicRegistry {
         const partial = argMatch[3];
         const wordStart = partial.search(/[^\s,=]*$/);
         const word = partial.slice(wordStart);
-        const matches = magic.complete(word).filter((c) => c.startsWith(word));
-        return { matches: [...matches], replaceFrom: lineBeforeCursor.length - word.length };
+        const matches = magic
+          .complete(word)
+          .filter((c) => c.startsWith(word))
+          .sort(naturalCompare);
+        return { matches, replaceFrom: lineBeforeCursor.length - word.length };
       }
     }
     return { matches: [], replaceFrom: lineBeforeCursor.length };
@@ -98,27 +103,52 @@ export class MagicRegistry {
   }
 }
 
-export function magicMarkdown(magic: AnyMagic): string {
-  const where = magic.backends ? `\n\n_Backends: ${magic.backends.join(', ')}._` : '';
-  return `**\`${magic.usage}\`**\n\n${magic.summary}${magic.details ? `\n\n${magic.details}` : ''}${where}`;
+/** A usage as Markdown: inline code for one line, a code block for a usage with a body. */
+export function usageMarkdown(usage: string): string {
+  return usage.includes('\n') ? `\`\`\`\n${usage}\n\`\`\`` : markdownCode(usage);
 }
 
-/** The %help text and docs/magics.md body: grouped tables generated from the definitions. */
-export function helpMarkdown(registry: MagicRegistry, title = 'glue-kernel magics'): string {
+export function magicMarkdown(magic: AnyMagic): string {
+  const where = magic.backends ? `\n\n_Backends: ${magic.backends.join(', ')}._` : '';
+  return `${usageMarkdown(magic.usage)}\n\n${markdownText(magic.summary)}${magic.details ? `\n\n${magic.details}` : ''}${where}`;
+}
+
+function groupsOf(registry: MagicRegistry): Map<string, AnyMagic[]> {
   const groups = new Map<string, AnyMagic[]>();
   for (const magic of registry.all()) {
     const list = groups.get(magic.group) ?? [];
     list.push(magic);
     groups.set(magic.group, list);
   }
-  const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const sections = [...groups.entries()].map(([group, magics]) => {
-    const rows = magics.map((m) => `| \`${escape(m.usage)}\` | ${escape(m.summary)} |`).join('\n');
-    return `## ${group}\n\n| magic | what it does |\n| --- | --- |\n${rows}`;
-  });
-  const session =
-    '## Session magics\n\n| magic | what it does |\n| --- | --- |\n' +
-    '| `%matplot <figure>` | Runs in the session after the code before it: renders a matplotlib figure (or `plt`) as a PNG. |\n' +
-    '| `%plotly <figure>` | Runs in the session: renders a plotly figure as HTML. |';
+  return groups;
+}
+
+const SESSION_MAGIC_ROWS: readonly (readonly [string, string])[] = [
+  [
+    '%matplot <figure>',
+    'Runs in the session after the code before it: renders a matplotlib figure (or plt) as a PNG.',
+  ],
+  ['%plotly <figure>', 'Runs in the session: renders a plotly figure as HTML.'],
+];
+
+/** The %help text and docs/magics.md body: grouped tables generated from the definitions. */
+export function helpMarkdown(registry: MagicRegistry, title = 'glue-kernel magics'): string {
+  const table = (rows: readonly (readonly [string, string])[]): string =>
+    '| magic | what it does |\n| --- | --- |\n' +
+    rows.map(([usage, summary]) => `| ${markdownCode(usage)} | ${markdownText(summary)} |`).join('\n');
+  const sections = [...groupsOf(registry).entries()].map(
+    ([group, magics]) => `## ${group}\n\n${table(magics.map((m) => [m.usage, m.summary] as const))}`,
+  );
+  const session = `## Session magics\n\n${table(SESSION_MAGIC_ROWS)}`;
   return [`# ${title}`, ...sections, session].join('\n\n') + '\n';
+}
+
+/** The %help text for text/plain frontends (jupyter console, logs): no Markdown syntax. */
+export function helpText(registry: MagicRegistry, title = 'glue-kernel magics'): string {
+  const sections = [...groupsOf(registry).entries()].map(([group, magics]) => {
+    const rows = magics.map((m) => [m.usage.replace(/\n/g, ' '), m.summary] as const);
+    return `${group}\n${rows.map(([usage, summary]) => `  ${usage}\n      ${summary}`).join('\n')}`;
+  });
+  const session = `Session magics\n${SESSION_MAGIC_ROWS.map(([u, s]) => `  ${u}\n      ${s}`).join('\n')}`;
+  return [title, ...sections, session].join('\n\n') + '\n';
 }

@@ -11,7 +11,7 @@ import {
 } from '../config';
 import type { SessionOperations } from '../session/backend';
 import { textTable } from '../text/text-table';
-import { noArguments, requiredArgument, stripQuotes } from './args';
+import { cellArguments, noArguments, requiredArgument, stripQuotes } from './args';
 import { warnIfSessionRunning } from './settings-magics';
 import { defineMagic, MagicFailure, MagicUsageError, type AnyMagic, type MagicContext } from './types';
 
@@ -32,16 +32,24 @@ function parseBody<T>(parse: () => T, usage: string): T {
     return parse();
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof Error && error.name === 'LiteralSyntaxError')) {
-      throw new MagicUsageError(error.message, usage);
+      // Messages about a body name the cell lines of its keys or of the syntax error.
+      throw new MagicUsageError(error.message, usage, /\bline \d+\b/.test(error.message));
     }
     throw error;
   }
 }
 
 const CONFIGURE_USAGE =
-  '%%configure\n{"number_of_workers": 2, "worker_type": "G.1X", "--enable-spark-ui": "true"}';
+  '%%configure [-f]\n{"number_of_workers": 2, "worker_type": "G.1X", "--enable-spark-ui": "true"}';
 const TAGS_USAGE = '%%tags\n{"team": "data", "cost-center": "1234"}';
 const ASSUME_ROLE_USAGE = '%%assume_role\n"arn:aws:iam::123456789012:role/MyRole"';
+const FORCE_OPTIONS = ['-f', '--force'];
+
+interface ConfigureArgs {
+  changes: ConfigureChange[];
+  /** -f: stop the current session so that the next one gets the new configuration. */
+  force: boolean;
+}
 
 export const sessionMagics: AnyMagic[] = [
   defineMagic<void>({
@@ -112,27 +120,45 @@ export const sessionMagics: AnyMagic[] = [
       await remote(ctx, '%delete_session').deleteSession(id, ctx.notify, ctx.signal);
     },
   }),
-  defineMagic<ConfigureChange[]>({
+  defineMagic<ConfigureArgs>({
     name: 'configure',
     kind: 'cell',
     group: 'Session settings',
     usage: CONFIGURE_USAGE,
     summary:
-      'Sets several settings at once from a JSON object or Python dict literal (True/None/single quotes work). ' +
-      'Known keys are validated before any session exists; keys starting with -- pass through as job arguments; ' +
-      'a bad body changes nothing.',
+      'Sets several settings at once from a JSON object or Python dict literal (True/None/single quotes work), ' +
+      'below the magic or on its line. Known keys are validated before any session exists; keys starting with -- ' +
+      'pass through as job arguments; a bad body changes nothing. With -f, stops the current session so the next ' +
+      'code cell starts one with the new configuration.',
     details:
       'Keys: `profile`, `endpoint`, `region`, `iam_role`, `session_id`, `session_id_prefix`, `max_capacity`, ' +
       '`number_of_workers`, `worker_type`, `connections`, `glue_version`, `security_config`, `idle_timeout`, ' +
       '`timeout`, `tags`, `extra_py_files`, `extra_jars`, `additional_python_modules`, `spark_conf`, `session_type`, ' +
-      '`enable_data_catalog`, and any `--job-argument`. A value of `None` clears a setting. Line arguments such as `-f` are ignored.',
-    parse: (_argText, body) => parseBody(() => parseConfigureCell(body), CONFIGURE_USAGE),
-    run(changes, ctx) {
+      '`enable_data_catalog`, and any `--job-argument`. A value of `None` clears a setting. ' +
+      'Without `-f`, a change made while a session runs applies to the next session; `-f` (or `--force`) stops ' +
+      'the current session first (its variables are lost), as sparkmagic does.',
+    parse: (argText, body, position) => {
+      const cell = cellArguments(argText, body, CONFIGURE_USAGE, FORCE_OPTIONS, position);
+      const changes = parseBody(
+        () => parseConfigureCell(cell.body, { firstLine: cell.firstLine }),
+        CONFIGURE_USAGE,
+      );
+      return { changes, force: cell.options.size > 0 };
+    },
+    async run({ changes, force }, ctx) {
       ctx.settings.apply(changes);
       ctx.say(
         `The following configurations have been updated: ${JSON.stringify(summarizeConfigureChanges(changes))}`,
       );
-      warnIfSessionRunning(ctx);
+      if (!force || !ctx.backend.hasSession()) {
+        warnIfSessionRunning(ctx);
+        return;
+      }
+      const id = ctx.backend.sessions?.sessionId;
+      await ctx.backend.stopSession(ctx.notify);
+      ctx.say(
+        `Stopped the current session${id ? ` (${id})` : ''} (-f): the next code cell starts a new session with this configuration.`,
+      );
     },
   }),
   defineMagic<Record<string, string>>({
@@ -142,7 +168,10 @@ export const sessionMagics: AnyMagic[] = [
     usage: TAGS_USAGE,
     summary:
       'Adds tags (a JSON object or Python dict of strings): to the current session now, and to every new session.',
-    parse: (_argText, body) => parseBody(() => parseTagsCell(body), TAGS_USAGE),
+    parse: (argText, body, position) => {
+      const cell = cellArguments(argText, body, TAGS_USAGE, [], position);
+      return parseBody(() => parseTagsCell(cell.body, { firstLine: cell.firstLine }), TAGS_USAGE);
+    },
     async run(tags, ctx) {
       ctx.settings.set('tags', tags, '%%tags');
       const tagged =
@@ -162,10 +191,9 @@ export const sessionMagics: AnyMagic[] = [
     summary:
       'Uses another role for every AWS call: a role ARN (assumed through STS with your current credentials, refreshed ' +
       'automatically) or a dict of temporary credentials {aws_access_key_id, aws_secret_access_key, aws_session_token}.',
-    parse: (argText, body) => {
-      if (argText.trim() !== '' && body.trim() === '')
-        return parseBody(() => parseAssumeRoleCell(argText), ASSUME_ROLE_USAGE);
-      return parseBody(() => parseAssumeRoleCell(body), ASSUME_ROLE_USAGE);
+    parse: (argText, body, position) => {
+      const cell = cellArguments(argText, body, ASSUME_ROLE_USAGE, [], position);
+      return parseBody(() => parseAssumeRoleCell(cell.body), ASSUME_ROLE_USAGE);
     },
     async run(input, ctx) {
       const identity = await remote(ctx, '%%assume_role').setAssumeRole(input, ctx.signal);

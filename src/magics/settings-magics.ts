@@ -12,6 +12,7 @@ import {
   type SettingTypes,
 } from '../config';
 import { noArguments, optionalArgument, requiredArgument, stripQuotes } from './args';
+import { markdownText } from './markdown';
 import { defineMagic, MagicUsageError, type AnyMagic, type MagicContext } from './types';
 
 const COMMON_REGIONS = [
@@ -157,7 +158,7 @@ function settingMagic(entry: SettingMagic): AnyMagic {
     usage,
     summary: `${definition.help} Accepts ${definition.accepted}.`,
     details:
-      `Setting \`${entry.setting}\` → ${definition.mapsTo}.` +
+      `Setting \`${entry.setting}\` → ${markdownText(definition.mapsTo)}.` +
       (definition.env.length ? ` Environment: \`${definition.env.join('`, `')}\`.` : '') +
       (definition.configKeys.length ? ` ~/.aws/config: \`${definition.configKeys.join('`, `')}\`.` : ''),
     parse: checkedArgument(entry.setting, usage, entry.label, `%${entry.magic}`),

@@ -13,10 +13,20 @@ export class MagicUsageError extends Error {
   constructor(
     message: string,
     readonly usage?: string,
+    /** The message already names the cell lines concerned (e.g. a %%configure body's key lines). */
+    readonly located = false,
   ) {
     super(message);
     this.name = 'MagicUsageError';
   }
+}
+
+/** Where a magic sits in its cell, for messages that name cell lines (1-based). */
+export interface MagicPosition {
+  /** The magic's own line. */
+  line: number;
+  /** The first line of a cell magic's body (the line after the magic). */
+  bodyLine: number;
 }
 
 /** Raised by a handler for a failure that is not the user's syntax (e.g. an AWS error). */
@@ -66,7 +76,7 @@ export interface MagicDefinition<Args = unknown> {
   /** Backends where the magic does something; others answer with a clear message. */
   backends?: readonly ('local' | 'glue')[];
   /** Parses and validates the text after the magic name (and the body for cell magics). */
-  parse(argText: string, body: string): Args;
+  parse(argText: string, body: string, position?: MagicPosition): Args;
   /** Completion candidates for the argument being typed. */
   complete?(partialArgument: string): readonly string[];
   run(args: Args, context: MagicContext): Promise<void> | void;

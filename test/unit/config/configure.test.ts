@@ -47,15 +47,16 @@ describe('%%configure', () => {
         'tags': {'team': 'data'},
         'endpoint': 'http://127.0.0.1:4566',
       }`);
+    // Values keep their types in the confirmation: 60, not "60" (issue 7.9).
     assert.deepEqual(summarizeConfigureChanges(changes), {
       glue_version: '5.0',
-      enable_data_catalog: 'true',
+      enable_data_catalog: true,
       security_config: null,
-      idle_timeout: '60',
-      extra_py_files: 's3://b/a.py,s3://b/b.zip',
-      additional_python_modules: 'pandas==2.2,pyarrow',
+      idle_timeout: 60,
+      extra_py_files: ['s3://b/a.py', 's3://b/b.zip'],
+      additional_python_modules: ['pandas==2.2', 'pyarrow'],
       session_type: 'streaming',
-      tags: '{"team":"data"}',
+      tags: { team: 'data' },
       endpoint: 'http://127.0.0.1:4566',
     });
     const endpoint = changes.find((c) => c.key === 'endpoint');
@@ -119,7 +120,7 @@ describe('%%configure', () => {
   it('rejects unknown keys with the nearest known key', () => {
     assert.match(
       configureError('{"number_of_worker": 5}').message,
-      /%%configure key "number_of_worker": unknown key; did you mean "number_of_workers"\?/,
+      /%%configure key "number_of_worker" \(line 1\): unknown key; did you mean "number_of_workers"\?/,
     );
     assert.match(configureError('{"workertype": "G.1X"}').message, /did you mean "worker_type"/);
     assert.match(configureError('{"extra-py-files": "s3://a"}').message, /did you mean "extra_py_files"/);
@@ -136,10 +137,10 @@ describe('%%configure', () => {
   it('validates types before any session exists, naming the key', () => {
     const e = configureError('{"number_of_workers": "five"}');
     assert.equal(e.setting, 'number_of_workers');
-    assert.equal(e.where, '%%configure key "number_of_workers"');
+    assert.equal(e.where, '%%configure key "number_of_workers" (line 1)');
     assert.match(
       e.message,
-      /Invalid number_of_workers "five" from %%configure key "number_of_workers": not a whole number/,
+      /Invalid number_of_workers "five" from %%configure key "number_of_workers" \(line 1\): not a whole number/,
     );
     assert.match(configureError('{"timeout": True}').message, /expected a whole number, got a boolean/);
     assert.match(configureError('{"connections": "a,,b"}').message, /item 2 of 3 is empty/);
@@ -172,7 +173,7 @@ describe('%%configure', () => {
   it('rejects a body that is not a dict, or not a literal', () => {
     assert.match(configureError('["a"]').message, /expected a dict of settings, got a list/);
     const e = configureError("{'a': __import__('os').system('x')}");
-    assert.match(e.message, /could not be parsed: line 1, column 7: unexpected name '__import__'/);
+    assert.match(e.message, /could not be parsed at line 1, column 7: unexpected name '__import__'/);
     assert.match(e.message, /Write a JSON object or Python dict/);
     assert.match(
       configureError('{"number_of_workers": 5,\n "worker_type": "G.1X"\n "x": 1}').message,
@@ -230,9 +231,39 @@ describe('%%assume_role', () => {
     assert.match(e.message, /did you mean "aws_secret_access_key"/);
     assert.match(e.message, /aws_secret_access_key is missing/);
     assert.doesNotMatch(e.message, /SECRETVALUE/);
-    assert.throws(() => parseAssumeRoleCell('"GlueRole"'), /Invalid role ARN/);
-    assert.throws(() => parseAssumeRoleCell('{aws_access_key_id = "x"}'), /could not be parsed/);
+    assert.throws(() => parseAssumeRoleCell('"GlueRole"'), /%%assume_role: must be at least 20 characters long/);
+    assert.throws(() => parseAssumeRoleCell('{aws_access_key_id = "x"}'), /could not be parsed at line 1/);
     assert.throws(() => parseAssumeRoleCell('[1]'), /expected a role ARN string or a dict/);
     assert.throws(() => parseAssumeRoleCell(''), /no role or credentials/);
+  });
+
+  // Issue 9.12: an unquoted secret, or a quoted one that is not an ARN, is never echoed back.
+  for (const body of [
+    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY',
+    '"wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"',
+    "{'aws_access_key_id': AKIAIOSFODNN7EXAMPLE, 'aws_secret_access_key': wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY}",
+    "{'aws_access_key_id': 'AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key': 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY'",
+  ]) {
+    it(`never echoes the body in its error: ${body.slice(0, 12)}…`, () => {
+      const e = (() => {
+        try {
+          parseAssumeRoleCell(body);
+        } catch (err) {
+          return err;
+        }
+        return assert.fail('expected an error');
+      })();
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /%%assume_role/);
+      assert.doesNotMatch(e.message, /wJalrXUtnFEMI|AKIAIOSFODNN7|EXAMPLEKEY/);
+    });
+  }
+
+  it('reads a bare, unquoted role ARN as the ARN', () => {
+    assert.deepEqual(parseAssumeRoleCell('arn:aws:iam::123456789012:role/GlueRole  # mine'), {
+      kind: 'role',
+      roleArn: 'arn:aws:iam::123456789012:role/GlueRole',
+    });
   });
 });
