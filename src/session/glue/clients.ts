@@ -160,13 +160,29 @@ export function checkRegion(region: string | undefined): string {
   return r;
 }
 
+/**
+ * The credential chain's logger. Without one the SDK writes its notices with console.warn,
+ * e.g. "Multiple credential sources detected" when a profile is named and static keys are in
+ * the environment (the profile wins, as the README says): they are for SDK users, not for
+ * notebook users, so they are dropped.
+ */
+const quietCredentialLogger = {
+  debug: (): void => undefined,
+  info: (): void => undefined,
+  warn: (): void => undefined,
+  error: (): void => undefined,
+};
+
 /** Builds the three clients, sharing one credential provider. Loads the SDK on first use. */
 export function createClients(settings: AwsClientSettings): AwsClients {
   const region = checkRegion(settings.region);
   const m = loadSdk();
   const base: AwsCredentialIdentity | AwsCredentialIdentityProvider =
     settings.credentials ??
-    m.credentials.fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
+    m.credentials.fromNodeProviderChain({
+      logger: quietCredentialLogger,
+      ...(settings.profile ? { profile: settings.profile } : {}),
+    });
   let source: AwsCredentialIdentity | AwsCredentialIdentityProvider = base;
   const ar = settings.assumeRole;
   if (ar?.kind === 'role') {
