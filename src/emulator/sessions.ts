@@ -125,7 +125,6 @@ interface SessionRecord {
   workerType?: string;
   numberOfWorkers?: number;
   glueVersion: string;
-  language: 'python' | 'scala';
   tags: Map<string, string>;
   runner?: StatementRunner;
   statements: StatementRecord[];
@@ -164,7 +163,7 @@ function cancelledOutput(executionCount: number): StatementOutput {
 }
 
 const SCALA_MESSAGE =
-  'The Glue emulator runs Python only: this is a Scala session (--session-language scala), and Scala statements are not executed. Use a Python session, or a real Glue endpoint for Scala.';
+  'The Glue emulator runs Python only, so it does not create Scala sessions (--session-language scala). Use the Glue PySpark kernel with the emulator, or a real Glue endpoint for Scala.';
 
 export class SessionManager {
   private readonly sessions = new Map<string, SessionRecord>();
@@ -220,6 +219,9 @@ export class SessionManager {
       if (!(major >= 2))
         throw invalidInput(`Interactive sessions need GlueVersion 2.0 or later, got '${input.GlueVersion}'.`);
     }
+    // Refused at creation, not per statement: nothing is provisioned that could never run a cell.
+    if ((input.DefaultArguments?.['--session-language'] ?? 'python').toLowerCase() === 'scala')
+      throw invalidInput(SCALA_MESSAGE);
     if (this.sessions.has(input.Id)) throw new GlueError('AlreadyExistsException', 'Session already exists.');
     const active = [...this.sessions.values()].filter((s) => !TERMINAL_SESSION.has(s.status)).length;
     if (active >= this.maxSessions)
@@ -233,10 +235,6 @@ export class SessionManager {
       input.MaxCapacity === undefined ? (input.WorkerType ?? DEFAULT_WORKER_TYPE) : undefined;
     const numberOfWorkers =
       input.MaxCapacity === undefined ? (input.NumberOfWorkers ?? DEFAULT_NUMBER_OF_WORKERS) : undefined;
-    const language =
-      (input.DefaultArguments?.['--session-language'] ?? 'python').toLowerCase() === 'scala'
-        ? 'scala'
-        : 'python';
     const s: SessionRecord = {
       seq: ++this.seq,
       input,
@@ -249,7 +247,6 @@ export class SessionManager {
       workerType,
       numberOfWorkers,
       glueVersion: input.GlueVersion ?? DEFAULT_GLUE_VERSION,
-      language,
       tags: new Map(Object.entries(input.Tags ?? {})),
       statements: [],
       queue: [],
@@ -268,7 +265,7 @@ export class SessionManager {
       s.provisionElapsed = true;
       this.maybeReady(s);
     }, this.provisionMs);
-    if (language === 'python') this.track(this.startRunner(s));
+    this.track(this.startRunner(s));
     return this.view(s);
   }
 
@@ -312,7 +309,7 @@ export class SessionManager {
 
   private maybeReady(s: SessionRecord): void {
     if (s.status !== 'PROVISIONING' || !s.provisionElapsed) return;
-    if (s.language === 'python' && !s.runner) return;
+    if (!s.runner) return;
     s.status = 'READY';
     s.readyAt = Date.now();
     this.armIdle(s);
@@ -477,15 +474,7 @@ export class SessionManager {
     st.startedOn = Date.now();
     const executionCount = ++s.executionCount;
     let run: Promise<StatementOutput>;
-    if (s.language === 'scala') {
-      run = Promise.resolve({
-        Data: { TextPlain: '' },
-        Status: 'error',
-        ErrorName: 'UnsupportedLanguage',
-        ErrorValue: SCALA_MESSAGE,
-        Traceback: [`UnsupportedLanguage: ${SCALA_MESSAGE}\n`],
-      });
-    } else if (!s.runner) {
+    if (!s.runner) {
       run = Promise.resolve({
         Status: 'error',
         ErrorName: 'RunnerDied',

@@ -101,11 +101,18 @@ describe(
       try {
         const notes = recorder();
         const result = await spark.run('println(1)', { signal: new AbortController().signal, notify: notes });
-        // The emulator runs Python only; the point here is the request the Spark kernel sends.
-        assert.ok(result.kind === 'output' || result.kind === 'failed', JSON.stringify(result));
+        // The emulator runs Python only and refuses Scala sessions at creation; the point here
+        // is the request the Spark kernel sends, which the kernel shows before sending it.
+        assert.equal(result.kind, 'failed', JSON.stringify(result));
+        assert.match(JSON.stringify(result), /runs Python only/);
         assert.match(notes.text(), /--session-language scala/);
-        const rows = new Map((await spark.describe(AbortSignal.timeout(10_000)))!.rows);
-        assert.match(rows.get('Arguments Passed') ?? '', /--session-language scala/);
+        const request = r.emulator.admin
+          .calls()
+          .filter((c) => c.operation === 'CreateSession')
+          .at(-1)?.request as
+          { DefaultArguments?: Record<string, string>; RequestOrigin?: string } | undefined;
+        assert.equal(request?.DefaultArguments?.['--session-language'], 'scala');
+        assert.equal(request?.RequestOrigin, 'GlueSparkKernel');
       } finally {
         await spark.close(AbortSignal.timeout(5000));
       }

@@ -351,19 +351,30 @@ describe('statement state machine', () => {
     );
   });
 
-  it('refuses statements before READY and answers Scala sessions with a clear error output', async () => {
+  it('refuses statements before READY, and Scala sessions at creation', async () => {
     const { m, fake } = setup({ provisionMs: 200 });
     m.createSession({ Id: 'p', Role: ROLE, Command: { Name: 'glueetl' } });
     assert.throws(
       () => m.runStatement('p', 'print 1'),
       (e: GlueError) => e.code === 'InvalidInputException' && /status=PROVISIONING/.test(e.message),
     );
-    await ready(m, 'scala', { DefaultArguments: { '--session-language': 'scala' } });
-    assert.equal(fake.runners.length, 1, 'no Python runner for a Scala session');
-    const st = await settled(m, 'scala', m.runStatement('scala', 'val x = 1').Id);
-    assert.equal(st.State, 'AVAILABLE');
-    assert.equal(st.Output?.Status, 'error');
-    assert.match(st.Output?.ErrorValue ?? '', /Python only/);
+    const runners = fake.runners.length;
+    assert.throws(
+      () =>
+        m.createSession({
+          Id: 'scala',
+          Role: ROLE,
+          Command: { Name: 'glueetl' },
+          DefaultArguments: { '--session-language': 'scala' },
+        }),
+      (e: GlueError) =>
+        e.code === 'InvalidInputException' && /runs Python only.*Scala sessions/.test(e.message),
+    );
+    assert.equal(fake.runners.length, runners, 'nothing is provisioned for a Scala session');
+    assert.equal(
+      code(() => m.getSession('scala')),
+      'EntityNotFoundException',
+    );
   });
 
   it('shutdown stops every runner and leaves no timers', async () => {
