@@ -144,6 +144,21 @@ async function main(): Promise<void> {
       };
       results.glue_backend = await benchGlueBackend();
     }
+
+    for (const [file, title, key] of [
+      ['emulator-memory-bench.js', 'emulator heap over a long run (MiB after GC)', 'emulator_memory'],
+      ['property-bench.js', 'hostile input: property-based tests, 100,000 cases each', 'properties'],
+    ] as const) {
+      if (!fs.existsSync(path.join(__dirname, file))) continue;
+      console.log(`\nMeasuring ${title}…`);
+      const bench = (await import(path.join(__dirname, file))) as {
+        run: () => Promise<{ table: string; figures: unknown; failed: boolean }>;
+      };
+      const { table, figures, failed } = await bench.run();
+      console.log(table);
+      results[key] = figures;
+      if (failed) process.exitCode = 1;
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

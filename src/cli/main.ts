@@ -163,6 +163,8 @@ export function buildProgram(): Command {
     .option('--provision-ms <ms>', 'how long a session stays PROVISIONING', parseInteger)
     .option('--minute-ms <ms>', 'how long an emulated minute lasts (timeouts)', parseInteger)
     .option('--python <path>', 'Python that runs the statements')
+    .option('--keep-statements <n>', 'finished statements kept per session (default 1000)', parseInteger)
+    .option('--keep-calls <n>', 'API calls kept in the admin call log (default 10000)', parseInteger)
     .action(async (options: EmulatorCommandOptions) => {
       const { runEmulatorCommand } = await import('./emulator-command');
       process.exitCode = await runEmulatorCommand(options);
@@ -196,6 +198,8 @@ export interface EmulatorCommandOptions {
   provisionMs?: number;
   minuteMs?: number;
   python?: string;
+  keepStatements?: number;
+  keepCalls?: number;
 }
 
 if (require.main === module) {

@@ -1,11 +1,16 @@
 // The admin path (/_emulator/...): fault scripting, forced session states, runner kills,
 // credential expiry and the API-call log, for tests and benchmarks. It exists only while the
 // server is bound to a loopback address, and answers only requests whose Host header names
-// loopback (so a web page cannot reach it through DNS rebinding). It is not signed.
-// Endpoints are documented in README.md beside this file.
+// loopback (so a web page cannot reach it through DNS rebinding). It is not signed, but it
+// refuses anything a browser could send cross-site (an Origin header, a form or text/plain
+// body), and every call that changes state or reads the call log needs the per-run admin token
+// (`Authorization: Bearer <token>`). Endpoints are documented in README.md beside this file.
+import * as crypto from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { CredentialStore } from './credentials';
 import { GlueError } from './errors';
 import { type CallLog, type FaultInjector, parseFaultSpec } from './faults';
+import { type RequestTarget, tryDecodeURIComponent } from './request-target';
 import type { SessionManager } from './sessions';
 
 export const ADMIN_PREFIX = '/_emulator/';
@@ -16,6 +21,15 @@ export interface AdminContext {
   calls: CallLog;
   credentials: CredentialStore;
   info: () => Record<string, unknown>;
+  /** The per-run token required for state changes and call-log reads. */
+  adminToken: string;
+}
+
+export interface AdminRequest {
+  method: string;
+  target: RequestTarget;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
 }
 
 export interface AdminResult {
@@ -29,6 +43,50 @@ export function isLoopbackHostHeader(host: string | undefined): boolean {
   return host !== undefined && LOOPBACK_HOST.test(host);
 }
 
+/** A fresh admin token: 32 random bytes, base64url. */
+export function generateAdminToken(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+/** Content types a browser sends cross-site without a CORS preflight ("simple requests"). */
+const BROWSER_CONTENT_TYPE = /^\s*(text\/plain|application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/** Read-only endpoints that answer without the token. */
+const OPEN_ROUTES = new Set(['GET health', 'GET info', 'GET sessions', 'GET faults']);
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (\S+)$/.exec(header ?? '');
+  if (!m) return false;
+  // Compare digests so the comparison is constant-time whatever the lengths.
+  const digest = (t: string): Buffer => crypto.createHash('sha256').update(t).digest();
+  return crypto.timingSafeEqual(digest(m[1]), digest(token));
+}
+
+/** Why a request is refused before routing (cross-site or unauthorised), or undefined. */
+function refusal(ctx: AdminContext, request: AdminRequest, route: string): AdminResult | undefined {
+  if (request.headers.origin !== undefined)
+    return {
+      status: 403,
+      body: { error: 'the admin path refuses requests with an Origin header (browser requests)' },
+    };
+  const contentType = request.headers['content-type'];
+  if (contentType !== undefined && BROWSER_CONTENT_TYPE.test(contentType))
+    return {
+      status: 415,
+      body: { error: `the admin path refuses content-type ${contentType}; send application/json` },
+    };
+  if (!OPEN_ROUTES.has(route) && !tokenMatches(request.headers.authorization, ctx.adminToken))
+    return {
+      status: 401,
+      body: {
+        error:
+          'this admin call needs the emulator admin token: send "Authorization: Bearer <token>" ' +
+          '(glue-kernel emulator prints it as GLUE_EMULATOR_ADMIN_TOKEN=...)',
+      },
+    };
+  return undefined;
+}
+
 function parseJson(body: Buffer): Record<string, unknown> {
   const text = body.toString('utf8').trim();
   if (text === '') return {};
@@ -38,12 +96,17 @@ function parseJson(body: Buffer): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-export function handleAdmin(ctx: AdminContext, method: string, url: URL, body: Buffer): AdminResult {
+export function handleAdmin(ctx: AdminContext, request: AdminRequest): AdminResult {
+  const { method, target: url, body } = request;
   const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
-  const parts = path.split('/').map(decodeURIComponent);
+  const parts = path.split('/').map(tryDecodeURIComponent);
+  if (parts.some((p) => p === undefined))
+    return { status: 400, body: { error: `malformed percent-encoding in ${url.pathname}` } };
+  const route = `${method} ${parts[0] ?? ''}`;
+  const refused = refusal(ctx, request, route);
+  if (refused) return refused;
   try {
     const input = method === 'POST' || method === 'PUT' ? parseJson(body) : {};
-    const route = `${method} ${parts[0] ?? ''}`;
     switch (route) {
       case 'GET health':
       case 'GET info':

@@ -166,23 +166,37 @@ export function queryRequestRecord(params: URLSearchParams): Record<string, stri
   return out;
 }
 
+export const DEFAULT_KEEP_CALLS = 10_000;
+
+/** The most recent `limit` calls, in a ring buffer (adding is O(1) however long the run). */
 export class CallLog {
-  private records: CallRecord[] = [];
+  private records: (CallRecord | undefined)[];
+  /** Index the next record goes to. */
+  private next = 0;
   private seq = 0;
-  constructor(private readonly limit = 10_000) {}
+  constructor(private readonly limit = DEFAULT_KEEP_CALLS) {
+    this.records = new Array<CallRecord | undefined>(limit);
+  }
 
   add(record: Omit<CallRecord, 'seq'>): CallRecord {
     const r = { seq: ++this.seq, ...record };
-    this.records.push(r);
-    if (this.records.length > this.limit) this.records.splice(0, this.records.length - this.limit);
+    this.records[this.next] = r;
+    this.next = (this.next + 1) % this.limit;
     return r;
   }
 
+  /** Kept calls with seq > since, oldest first. */
   list(since = 0): CallRecord[] {
-    return this.records.filter((r) => r.seq > since);
+    const out: CallRecord[] = [];
+    for (let i = 0; i < this.limit; i++) {
+      const r = this.records[(this.next + i) % this.limit];
+      if (r !== undefined && r.seq > since) out.push(r);
+    }
+    return out;
   }
 
   clear(): void {
-    this.records = [];
+    this.records = new Array<CallRecord | undefined>(this.limit);
+    this.next = 0;
   }
 }

@@ -8,6 +8,7 @@ import {
   parseCredentialSpec,
   type CredentialPair,
 } from './credentials';
+import { generateAdminToken } from './admin';
 import { pythonExecutor, type StatementExecutor } from './executor';
 import type { CallRecord, Fault, FaultSpec } from './faults';
 import { EmulatorServer, type ResponseRecord } from './server';
@@ -40,6 +41,12 @@ export interface EmulatorOptions {
   engine?: 'auto' | 'pyspark' | 'duckdb' | 'plain';
   /** Concurrent sessions allowed (default 25). */
   maxSessions?: number;
+  /** Finished statements kept per session (default 1000); older ones are forgotten. */
+  keepStatements?: number;
+  /** API calls kept in the admin call log (default 10000). */
+  keepCalls?: number;
+  /** The admin path's token (default: generated per run; see RunningEmulator.adminToken). */
+  adminToken?: string;
   /** Account id in ARNs and STS answers (default 123456789012). */
   accountId?: string;
   /** Region in session ARNs (default us-east-1). */
@@ -62,6 +69,8 @@ export interface RunningEmulator {
   /** True when credentials were generated (the CLI prints them). */
   generatedCredentials: boolean;
   adminEnabled: boolean;
+  /** Required as `Authorization: Bearer <token>` for admin calls that change state or read the call log. */
+  adminToken: string;
   /** In-process equivalents of the admin path (available whatever the bind address). */
   admin: EmulatorAdmin;
   stop(): Promise<void>;
@@ -113,21 +122,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     provisionMs: options.provisionMs,
     minuteMs: options.minuteMs,
     maxSessions: options.maxSessions,
+    keepStatements: options.keepStatements,
     accountId,
     region,
     logger: options.logger,
   });
   let adminEnabled = false;
+  const adminToken = options.adminToken ?? generateAdminToken();
   const server = new EmulatorServer({
     sessions,
     credentials: store,
     adminEnabled: () => adminEnabled,
+    adminToken,
+    keepCalls: options.keepCalls,
     info: () => ({
       endpoint,
       region,
       accountId,
       minuteMs: sessions.minuteMs,
       provisionMs: options.provisionMs ?? 0,
+      keepStatements: sessions.keepStatements,
     }),
     logger: options.logger,
     onResponse: options.onResponse,
@@ -145,6 +159,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials,
     generatedCredentials,
     adminEnabled,
+    adminToken,
     admin: {
       addFault: (spec) => server.faults.add(spec),
       clearFaults: () => server.faults.clear(),
@@ -175,6 +190,8 @@ export interface EmulatorCliOptions {
   provisionMs?: number | string;
   minuteMs?: number | string;
   python?: string;
+  keepStatements?: number | string;
+  keepCalls?: number | string;
 }
 
 export interface EmulatorCliIo {
@@ -207,13 +224,15 @@ export function emulatorOptionsFromCli(cli: EmulatorCliOptions): EmulatorOptions
     provisionMs: intOption('provision-ms', cli.provisionMs, 0, 3_600_000),
     minuteMs: intOption('minute-ms', cli.minuteMs, 1, 3_600_000),
     python: cli.python,
+    keepStatements: intOption('keep-statements', cli.keepStatements, 1, 10_000_000),
+    keepCalls: intOption('keep-calls', cli.keepCalls, 1, 10_000_000),
   };
 }
 
 /**
  * `glue-kernel emulator`: starts the emulator, prints the endpoint URL as the first stdout line
  * (then, when generated, the credentials as `AWS_ACCESS_KEY_ID=...` / `AWS_SECRET_ACCESS_KEY=...`
- * lines), warns loudly on stderr when not bound to loopback, and runs until SIGINT/SIGTERM, when
+ * lines, then, when the admin path is enabled, its token as `GLUE_EMULATOR_ADMIN_TOKEN=...`), warns loudly on stderr when not bound to loopback, and runs until SIGINT/SIGTERM, when
  * it stops every runner. Resolves with the exit code.
  */
 export async function runEmulatorCli(cli: EmulatorCliOptions, io: EmulatorCliIo): Promise<number> {
@@ -236,6 +255,7 @@ export async function runEmulatorCli(cli: EmulatorCliOptions, io: EmulatorCliIo)
     const [c] = emulator.credentials;
     io.stdout.write(`AWS_ACCESS_KEY_ID=${c.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${c.secretAccessKey}\n`);
   }
+  if (emulator.adminEnabled) io.stdout.write(`GLUE_EMULATOR_ADMIN_TOKEN=${emulator.adminToken}\n`);
   if (!emulator.adminEnabled) {
     io.stderr.write(
       `\n!!! WARNING: the Glue emulator is bound to ${emulator.host}, not to loopback: anyone who can reach this\n` +

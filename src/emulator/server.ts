@@ -2,6 +2,8 @@
 // sends by default (the SDKs correct clock skew from it). Each request is routed by protocol:
 // AWS JSON 1.1 (X-Amz-Target: AWSGlue.<Op>) for Glue, the query protocol (form body with
 // Action=...) for STS and IAM, and /_emulator/... for the admin path when it is enabled.
+// Every request ends in an HTTP answer whatever its bytes: one wrapper (serve) turns anything
+// a handler throws into a logged 500 carrying the request id, and the server goes on.
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,7 @@ import {
 } from './faults';
 import { dispatchGlue } from './glue-api';
 import { isGlueOperation } from './model';
+import { parseRequestTarget, type RequestTarget } from './request-target';
 import type { SessionManager } from './sessions';
 import { type AuthFailure, type AuthFailureKind, parseAuthorization, verifySigV4 } from './sigv4';
 import { handleQuery, queryError, type QueryResult, type QueryService } from './sts-iam';
@@ -41,6 +44,10 @@ export interface ServerDeps {
   credentials: CredentialStore;
   adminEnabled: () => boolean;
   info: () => Record<string, unknown>;
+  /** The per-run admin token (see admin.ts). */
+  adminToken: string;
+  /** Calls kept in the call log (default DEFAULT_KEEP_CALLS). */
+  keepCalls?: number;
   logger?: { debug(m: string): void; warn(m: string): void };
   onResponse?: (record: ResponseRecord) => void;
 }
@@ -92,10 +99,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 export class EmulatorServer {
   readonly server: http.Server;
   readonly faults = new FaultInjector();
-  readonly calls = new CallLog();
+  readonly calls: CallLog;
 
   constructor(private readonly deps: ServerDeps) {
-    this.server = http.createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
+    this.calls = new CallLog(deps.keepCalls);
+    this.server = http.createServer({ keepAlive: true }, (req, res) => this.serve(req, res));
     // Longer than the SDKs' idle sockets live, so a client never reuses a socket we just closed.
     this.server.keepAliveTimeout = 60_000;
     this.server.headersTimeout = 65_000;
@@ -127,13 +135,56 @@ export class EmulatorServer {
       calls: this.calls,
       credentials: this.deps.credentials,
       info: this.deps.info,
+      adminToken: this.deps.adminToken,
     };
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** The one entry point: whatever handle() throws or rejects with becomes a 500, never a crash. */
+  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const requestId = crypto.randomUUID();
+    let handled: Promise<void>;
+    try {
+      handled = this.handle(req, res, requestId);
+    } catch (err) {
+      handled = Promise.reject(err);
+    }
+    handled.catch((err: unknown) => this.internalError(req, res, requestId, err));
+  }
+
+  private internalError(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    requestId: string,
+    err: unknown,
+  ): void {
+    // The request line is logged length-capped and JSON-quoted: it is attacker-controlled bytes.
+    const line = JSON.stringify(`${req.method ?? '?'} ${(req.url ?? '').slice(0, 200)}`);
+    this.deps.logger?.warn(
+      `emulator: request ${requestId} (${line}) failed: ${(err as Error)?.stack ?? String(err)}`,
+    );
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const text = JSON.stringify({
+      __type: 'InternalServiceException',
+      message: `An internal error occurred in the emulator (request id ${requestId}).`,
+    });
+    res.writeHead(500, {
+      'content-type': JSON_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-requestid': requestId,
+    });
+    res.end(text);
+  }
+
+  private async handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    requestId: string,
+  ): Promise<void> {
     const started = process.hrtime.bigint();
     const time = new Date().toISOString();
-    const requestId = crypto.randomUUID();
     let body: Buffer | undefined;
     try {
       body = await readBody(req);
@@ -141,7 +192,7 @@ export class EmulatorServer {
       res.destroy();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const url = parseRequestTarget(req.url);
 
     if (
       url.pathname.startsWith(ADMIN_PREFIX) &&
@@ -149,7 +200,12 @@ export class EmulatorServer {
       isLoopbackHostHeader(req.headers.host)
     ) {
       const result = body
-        ? handleAdmin(this.adminContext(), req.method ?? 'GET', url, body)
+        ? handleAdmin(this.adminContext(), {
+            method: req.method ?? 'GET',
+            target: url,
+            headers: req.headers,
+            body,
+          })
         : { status: 413, body: { error: 'body too large' } };
       const text = JSON.stringify(result.body);
       res.writeHead(result.status, {
@@ -314,7 +370,7 @@ export class EmulatorServer {
     );
   }
 
-  private looksLikeQuery(req: http.IncomingMessage, url: URL, body: Buffer | undefined): boolean {
+  private looksLikeQuery(req: http.IncomingMessage, url: RequestTarget, body: Buffer | undefined): boolean {
     const ct = String(req.headers['content-type'] ?? '');
     if (ct.startsWith('application/x-www-form-urlencoded')) return true;
     if (url.searchParams.has('Action')) return true;

@@ -32,6 +32,7 @@ export const SESSION_COMMANDS = ['glueetl', 'gluestreaming'];
 /** The message the service gives for statement calls on a session whose REPL is gone (seen in the wild). */
 export const REPL_UNAVAILABLE = 'Session unavailable, fail to call ReplServer';
 const STATEMENT_PAGE_SIZE = 100;
+export const DEFAULT_KEEP_STATEMENTS = 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const REINTERRUPT_MS = 500;
 
@@ -94,6 +95,11 @@ export interface SessionManagerOptions {
   minuteMs?: number;
   /** Concurrent (not terminal) sessions allowed; more → ResourceNumberLimitExceededException. Default 25. */
   maxSessions?: number;
+  /**
+   * Finished statements kept per session (default 1000): older ones are forgotten (GetStatement
+   * answers EntityNotFoundException, ListStatements leaves them out) so memory stays bounded.
+   */
+  keepStatements?: number;
   accountId: string;
   region: string;
   logger?: { debug(m: string): void; warn(m: string): void };
@@ -127,7 +133,10 @@ interface SessionRecord {
   glueVersion: string;
   tags: Map<string, string>;
   runner?: StatementRunner;
+  /** The statements kept (see keepStatements), oldest first; ids are consecutive. */
   statements: StatementRecord[];
+  /** How many statements were forgotten: the id of statements[0]. */
+  forgottenStatements: number;
   queue: StatementRecord[];
   running?: StatementRecord;
   executionCount: number;
@@ -172,12 +181,14 @@ export class SessionManager {
   private readonly provisionMs: number;
   readonly minuteMs: number;
   private readonly maxSessions: number;
+  readonly keepStatements: number;
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(private readonly options: SessionManagerOptions) {
     this.provisionMs = options.provisionMs ?? 0;
     this.minuteMs = options.minuteMs ?? 60_000;
     this.maxSessions = options.maxSessions ?? 25;
+    this.keepStatements = options.keepStatements ?? DEFAULT_KEEP_STATEMENTS;
   }
 
   private track<T>(p: Promise<T>): void {
@@ -249,6 +260,7 @@ export class SessionManager {
       glueVersion: input.GlueVersion ?? DEFAULT_GLUE_VERSION,
       tags: new Map(Object.entries(input.Tags ?? {})),
       statements: [],
+      forgottenStatements: 0,
       queue: [],
       executionCount: 0,
       provisionElapsed: false,
@@ -455,13 +467,28 @@ export class SessionManager {
     const s = this.get(sessionId);
     if (s.status !== 'READY')
       throw invalidInput(`Session is not ready, session_id=${sessionId}, status=${s.status}`);
-    const st: StatementRecord = { id: s.statements.length, code, state: 'WAITING', progress: 0 };
+    const id = s.forgottenStatements + s.statements.length;
+    const st: StatementRecord = { id, code, state: 'WAITING', progress: 0 };
     s.statements.push(st);
+    this.forgetOldStatements(s);
     s.queue.push(st);
     if (s.idleTimer) clearTimeout(s.idleTimer);
     s.idleTimer = undefined;
     this.pump(s);
     return { Id: st.id };
+  }
+
+  /** Drops the oldest finished statements beyond keepStatements (waiting or running ones stay). */
+  private forgetOldStatements(s: SessionRecord): void {
+    let drop = 0;
+    while (
+      s.statements.length - drop > this.keepStatements &&
+      TERMINAL_STATEMENT.has(s.statements[drop].state)
+    )
+      drop++;
+    if (drop === 0) return;
+    s.statements.splice(0, drop);
+    s.forgottenStatements += drop;
   }
 
   /** Starts the next waiting statement if the session is free: one at a time, in order. */
@@ -519,6 +546,7 @@ export class SessionManager {
     else if (output.ErrorName === 'RunnerDied') st.state = 'ERROR';
     else st.state = 'AVAILABLE';
     if (s.running === st) s.running = undefined;
+    this.forgetOldStatements(s);
     this.armIdle(s);
     this.pump(s);
   }
@@ -530,7 +558,8 @@ export class SessionManager {
   }
 
   private statement(s: SessionRecord, id: number): StatementRecord {
-    const st = Number.isInteger(id) && id >= 0 ? s.statements[id] : undefined;
+    const index = id - s.forgottenStatements;
+    const st = Number.isInteger(index) && index >= 0 ? s.statements[index] : undefined;
     if (!st) throw notFound(`Statement ${id} not found in session ${s.id}.`);
     return st;
   }
@@ -542,11 +571,13 @@ export class SessionManager {
 
   listStatements(sessionId: string, nextToken?: string): { Statements: StatementView[]; NextToken?: string } {
     const s = this.statementSession(sessionId);
-    const start = nextToken === undefined ? 0 : decodeToken(nextToken, `statements:${sessionId}`);
+    // Tokens hold a statement id, so a page stays right while old statements are forgotten.
+    const startId = nextToken === undefined ? 0 : decodeToken(nextToken, `statements:${sessionId}`);
+    const start = Math.max(0, startId - s.forgottenStatements);
     const page = s.statements.slice(start, start + STATEMENT_PAGE_SIZE);
     const out: { Statements: StatementView[]; NextToken?: string } = { Statements: page.map(statementView) };
     if (start + STATEMENT_PAGE_SIZE < s.statements.length)
-      out.NextToken = encodeToken(start + STATEMENT_PAGE_SIZE, `statements:${sessionId}`);
+      out.NextToken = encodeToken(page[page.length - 1].id + 1, `statements:${sessionId}`);
     return out;
   }
 
@@ -647,6 +678,7 @@ export class SessionManager {
     running?: number;
     waiting: number[];
     statements: number;
+    forgottenStatements: number;
   }[] {
     return [...this.sessions.values()].map((s) => ({
       id: s.id,
@@ -656,6 +688,7 @@ export class SessionManager {
       running: s.running?.id,
       waiting: s.queue.map((q) => q.id),
       statements: s.statements.length,
+      forgottenStatements: s.forgottenStatements,
     }));
   }
 

@@ -5,6 +5,7 @@
 // equal to 1"). In 'output' mode the same shapes check the emulator's own responses (the
 // contract test), strictly: unknown members and wrong timestamp units are violations too.
 import { GLUE_MODEL, RESPONSE_EXTENSIONS, type ServiceModel, type Shape } from './model';
+import { ownValue } from './request-target';
 
 export interface Violation {
   /** 'type' → the body cannot be read as the shape (SerializationException); 'constraint' → ValidationException. */
@@ -100,7 +101,7 @@ class Validator {
   }
 
   private ref(name: string, value: unknown, path: string): void {
-    const shape = this.model.shapes[name];
+    const shape = ownValue(this.model.shapes, name);
     if (!shape) throw new Error(`shape ${name} is not in the model`);
     this.check(name, shape, value, path);
   }
@@ -116,20 +117,22 @@ class Validator {
     }
     const record = value as Record<string, unknown>;
     const members = shape.members ?? {};
-    const extensions = this.mode === 'output' ? RESPONSE_EXTENSIONS[shapeName] : undefined;
+    // Every lookup keyed by a request member name is an own-property lookup: a member named
+    // "constructor" or "__proto__" is an unknown member, not Object.prototype's.
+    const extensions = this.mode === 'output' ? ownValue(RESPONSE_EXTENSIONS, shapeName) : undefined;
     for (const required of shape.required ?? []) {
-      const v = record[required];
+      const v = ownValue(record, required);
       if (v === undefined || v === null)
         this.constraint(join(path, required), null, 'Member must not be null');
     }
     for (const [key, v] of Object.entries(record)) {
       const memberPath = join(path, key);
-      const extension = extensions?.[key];
+      const extension = ownValue(extensions, key);
       if (extension) {
         if (v !== undefined && v !== null) this.check(`${shapeName}.${key}`, extension, v, memberPath);
         continue;
       }
-      const member = members[key];
+      const member = ownValue(members, key);
       if (!member) {
         // The service ignores unknown request members; the emulator must never send one.
         if (this.mode === 'output')
@@ -236,7 +239,7 @@ class Validator {
 /** Validates a value against a named shape of the model; returns every violation found. */
 export function validateShape(shapeName: string, value: unknown, options: ValidateOptions): Violation[] {
   const model = options.model ?? GLUE_MODEL;
-  const shape = model.shapes[shapeName];
+  const shape = ownValue(model.shapes, shapeName);
   if (!shape) throw new Error(`shape ${shapeName} is not in the model`);
   const v = new Validator(model, options.mode);
   v.check(shapeName, shape, value, '');

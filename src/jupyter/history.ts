@@ -22,15 +22,46 @@ interface Line {
   output: string | null;
 }
 
-/** SQLite GLOB semantics for `*` and `?` (case-sensitive, whole string, `*` crosses newlines). */
-export function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (const char of pattern) {
-    if (char === '*') source += '[\\s\\S]*';
-    else if (char === '?') source += '[\\s\\S]';
-    else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/**
+ * SQLite GLOB semantics for `*` and `?` (case-sensitive, whole string, `*` crosses newlines, `?`
+ * is one code point; everything else is literal). The classic two-pointer wildcard match: on a
+ * mismatch it resumes just after the last `*`, so the work is at most (|text|+1)·(|pattern|+1)
+ * steps, never exponential. (A regular expression built from the glob backtracks: a 20-character
+ * pattern blocked the event loop, heartbeat included, for seconds.)
+ */
+export function globMatch(pattern: string, text: string): boolean {
+  return globMatchCounted(pattern, text).matched;
+}
+
+/** globMatch, also reporting how many steps it took (the tests check the bound). */
+export function globMatchCounted(pattern: string, text: string): { matched: boolean; steps: number } {
+  const p = Array.from(pattern);
+  const t = Array.from(text);
+  let pi = 0;
+  let ti = 0;
+  let star = -1; // index in p of the last '*' seen
+  let resume = 0; // index in t the last '*' is matched up to
+  let steps = 0;
+  while (ti < t.length) {
+    steps++;
+    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === t[ti]))) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi++;
+      resume = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++resume;
+    } else {
+      return { matched: false, steps };
+    }
   }
-  return new RegExp(`^${source}$`, 'u');
+  while (pi < p.length && p[pi] === '*') {
+    steps++;
+    pi++;
+  }
+  return { matched: pi === p.length, steps };
 }
 
 export class ExecutionHistory {
@@ -91,8 +122,8 @@ export class ExecutionHistory {
     pattern: string | undefined,
     options: { n?: number | null; unique?: boolean; output?: boolean } = {},
   ): (HistoryEntry | HistoryEntryWithOutput)[] {
-    const regex = globToRegExp(pattern ?? '*');
-    let matches = this.lines.filter((l) => regex.test(l.input));
+    const glob = pattern ?? '*';
+    let matches = this.lines.filter((l) => globMatch(glob, l.input));
     if (options.unique) {
       const latest = new Map<string, Line>();
       for (const l of matches) latest.set(l.input, l);

@@ -33,7 +33,7 @@ export {
 export { SendQueue, SocketClosedError, type FrameSocket } from './socket-queue';
 export {
   ExecutionHistory,
-  globToRegExp,
+  globMatch,
   type HistoryEntry,
   type HistoryEntryWithOutput,
   type HistoryQuery,

@@ -5,6 +5,7 @@ import type { ChannelName } from './connection';
 import type { ProtocolLogger } from './interpreter';
 import { describeError } from './logger';
 import type { JupyterMessage } from './messages';
+import type { SignatureHistory } from './replay';
 import type { Signer } from './signer';
 import { decodeMessage } from './wire';
 
@@ -14,16 +15,30 @@ export interface ReceiveLoopOptions {
   logger: ProtocolLogger;
   /** True while the owner is closing: a failing socket is then expected, not an error. */
   closing: () => boolean;
+  /** Signatures already accepted (shared by the loops of one kernel): replays are dropped. */
+  replays?: SignatureHistory;
 }
 
 export async function receiveMessages(
   socket: AsyncIterable<Buffer[]>,
   onMessage: (message: JupyterMessage) => void,
-  { channel, signer, logger, closing }: ReceiveLoopOptions,
+  { channel, signer, logger, closing, replays }: ReceiveLoopOptions,
 ): Promise<void> {
   try {
     for await (const frames of socket) {
-      const decoded = decodeMessage(frames, signer);
+      const decoded = decodeMessage(frames, signer, replays);
+      if (!decoded.ok && decoded.error.kind === 'duplicate-signature') {
+        // Logged once per kernel: a flood of replays must not become a flood of log lines.
+        if (replays?.duplicates === 1)
+          logger.warn(
+            'dropped a replayed message (its signature was seen before); further replays are dropped silently',
+            {
+              channel,
+              msg_type: decoded.error.msgType ?? null,
+            },
+          );
+        continue;
+      }
       if (!decoded.ok) {
         // Never log the frames: the signature and contents stay out of logs.
         logger.warn('dropped an invalid message', {

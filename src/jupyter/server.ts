@@ -31,6 +31,7 @@ import {
 import { Signer } from './signer';
 import { SendQueue, SocketClosedError } from './socket-queue';
 import { receiveMessages } from './receive';
+import { SignatureHistory } from './replay';
 import { encodeMessage } from './wire';
 
 export type RequestChannel = 'shell' | 'control';
@@ -151,6 +152,8 @@ export class KernelServer {
   private readonly interpreter: Interpreter;
   private readonly logger: ProtocolLogger;
   private readonly signer: Signer;
+  /** One history for shell, control and stdin: a message replayed on another channel is a replay too. */
+  private readonly replays = new SignatureHistory();
   private readonly factory: MessageFactory;
   private readonly history: ExecutionHistory;
   private readonly queues: Record<'shell' | 'control' | 'stdin' | 'iopub', SendQueue>;
@@ -215,6 +218,12 @@ export class KernelServer {
       throw error;
     }
     const server = new KernelServer(options, info, sockets);
+    if (!server.signer.enabled)
+      server.logger.warn(
+        'the connection key is empty: messages are not signed, so anyone who can reach these ports can run ' +
+          'code in this kernel. Start kernels through Jupyter (it writes a random key) or set "key" in the connection file.',
+        { ip: info.ip },
+      );
     server.serve();
     void server.publish('status', { execution_state: 'starting' });
     server.logger.info('kernel listening', {
@@ -288,6 +297,7 @@ export class KernelServer {
       signer: this.signer,
       logger: this.logger,
       closing: () => this.state === 'closing' || this.state === 'closed',
+      replays: this.replays,
     });
   }
 

@@ -5,12 +5,14 @@
 import { z } from 'zod';
 import type { JsonObject } from './interpreter';
 import type { JupyterMessage, MessageHeader, ParentHeader } from './messages';
+import type { SignatureHistory } from './replay';
 import type { Signer } from './signer';
 
 export const DELIMITER = '<IDS|MSG>';
 const DELIMITER_BYTES = Buffer.from(DELIMITER, 'ascii');
 
-export type WireErrorKind = 'no-delimiter' | 'too-few-frames' | 'bad-signature' | 'bad-json' | 'bad-header';
+export type WireErrorKind =
+  'no-delimiter' | 'too-few-frames' | 'bad-signature' | 'duplicate-signature' | 'bad-json' | 'bad-header';
 
 export class WireError extends Error {
   constructor(
@@ -47,8 +49,15 @@ function parseObject(frame: Buffer): JsonObject | undefined {
   }
 }
 
-/** Decodes and verifies one multipart message. */
-export function decodeMessage(frames: readonly Buffer[], signer: Signer): DecodeResult {
+/**
+ * Decodes and verifies one multipart message. With a signature history (and signing on), a
+ * message whose signature was seen before is a 'duplicate-signature' error: a replay.
+ */
+export function decodeMessage(
+  frames: readonly Buffer[],
+  signer: Signer,
+  history?: SignatureHistory,
+): DecodeResult {
   const at = frames.findIndex((frame) => frame.equals(DELIMITER_BYTES));
   if (at < 0) return { ok: false, error: new WireError('no-delimiter', 'no <IDS|MSG> delimiter frame') };
   if (frames.length < at + 6) {
@@ -71,6 +80,17 @@ export function decodeMessage(frames: readonly Buffer[], signer: Signer): Decode
 
   if (!signer.verify(signature, signed)) {
     return { ok: false, error: new WireError('bad-signature', 'bad or missing HMAC signature', msgType) };
+  }
+  // Only verified signatures enter the history, so forged messages cannot push real ones out.
+  if (signer.enabled && history && !history.accept(signature.toString('latin1'))) {
+    return {
+      ok: false,
+      error: new WireError(
+        'duplicate-signature',
+        'a message with this signature was already received',
+        msgType,
+      ),
+    };
   }
   if (rawHeader === undefined)
     return { ok: false, error: new WireError('bad-json', 'header is not a JSON object') };

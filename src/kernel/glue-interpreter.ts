@@ -138,37 +138,38 @@ export class GlueInterpreter implements Interpreter {
       warn: () => undefined,
       status: () => undefined,
     };
-    const results: Record<string, unknown> = {};
+    // A Map, not an object: an expression named "__proto__" must be a key, not a prototype.
+    const results = new Map<string, unknown>();
     for (const name of names) {
       if (!this.backend.hasSession()) {
-        results[name] = {
+        results.set(name, {
           status: 'error',
           ename: 'NoSession',
           evalue: 'There is no session to evaluate it in.',
           traceback: [],
-        };
+        });
         continue;
       }
       const result = await this.backend.run(expressions[name], { signal, notify: quiet });
       if (result.kind === 'output' && (result.output.Status ?? 'ok').toLowerCase() === 'ok') {
-        results[name] = {
+        results.set(name, {
           status: 'ok',
           data: { 'text/plain': result.output.Data?.TextPlain ?? '' },
           metadata: {},
-        };
+        });
       } else if (result.kind === 'output') {
         const { ErrorName = 'Error', ErrorValue = '', Traceback = [] } = result.output;
-        results[name] = { status: 'error', ename: ErrorName, evalue: ErrorValue, traceback: Traceback };
+        results.set(name, { status: 'error', ename: ErrorName, evalue: ErrorValue, traceback: Traceback });
       } else {
-        results[name] = {
+        results.set(name, {
           status: 'error',
           ename: result.kind === 'cancelled' ? 'KeyboardInterrupt' : result.ename,
           evalue: result.message,
           traceback: [],
-        };
+        });
       }
     }
-    return results;
+    return Object.fromEntries(results);
   }
 
   private async runCell(cell: string, context: ExecuteContext, executionCount: number): Promise<void> {

@@ -52,7 +52,8 @@ export const redactor = new Redactor();
 export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'warn'): LogLevel {
   const v = (value ?? '').trim().toLowerCase();
   if (v === 'warning') return 'warn';
-  return v in LEVEL_ORDER ? (v as LogLevel) : fallback;
+  // Own keys only: glue_log_level=constructor is not a level.
+  return Object.hasOwn(LEVEL_ORDER, v) ? (v as LogLevel) : fallback;
 }
 
 export function createLogger(

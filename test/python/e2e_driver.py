@@ -5,7 +5,7 @@ JSON document on stdout, what the notebook would show for each step.
     python3 e2e_driver.py SPEC.json RESULT.json
 
 SPEC = {"kernel": "glue_pyspark", "endpoint": "http://127.0.0.1:PORT" (for admin steps),
-        "steps": [STEP, ...]}
+        "admin_token": "..." (the emulator's admin token, for admin steps), "steps": [STEP, ...]}
 STEP is one of
     {"code": "...", "timeout": 120}                   execute a cell and wait for its reply
     {"code": "...", "interrupt_after": 2.0}           execute, then km.interrupt_kernel() after N s
@@ -116,7 +116,7 @@ def run_cell(km, kc, step):
     return result
 
 
-def admin(endpoint, method, path):
+def admin(endpoint, token, method, path):
     if "{ready}" in path:
         with urllib.request.urlopen(endpoint + "/_emulator/sessions", timeout=10) as r:
             sessions = json.load(r)["sessions"]
@@ -125,7 +125,7 @@ def admin(endpoint, method, path):
             raise RuntimeError("no READY session for %s" % path)
         path = path.replace("{ready}", ready[-1])
     req = urllib.request.Request(endpoint + "/_emulator/" + path, method=method, data=b"{}" if method != "GET" else None,
-                                 headers={"content-type": "application/json"})
+                                 headers={"content-type": "application/json", "authorization": "Bearer %s" % token})
     with urllib.request.urlopen(req, timeout=10) as r:
         return {"admin": path, "status": r.status, "body": json.load(r)}
 
@@ -148,7 +148,7 @@ def main():
                 time.sleep(step["sleep"])
                 results.append({"slept": step["sleep"]})
             elif "admin" in step:
-                results.append(admin(spec["endpoint"], step["admin"], step["path"]))
+                results.append(admin(spec["endpoint"], spec.get("admin_token"), step["admin"], step["path"]))
             elif step.get("restart"):
                 started = time.monotonic()
                 km.restart_kernel(now=False)

@@ -181,6 +181,8 @@ export interface DriveOptions {
   clientEnv?: Record<string, string>;
   steps: Step[];
   endpoint?: string;
+  /** The emulator's admin token, for admin steps. */
+  adminToken?: string;
   timeoutMs?: number;
 }
 
@@ -206,6 +208,7 @@ export async function drive(t: TestContext, options: DriveOptions): Promise<Driv
       JSON.stringify({
         kernel: options.kernel ?? 'glue_pyspark',
         endpoint: options.endpoint,
+        admin_token: options.adminToken,
         steps: options.steps,
       }),
     );

@@ -15,6 +15,7 @@ describe('session lifecycle through jupyter_client', () => {
       const d = await drive(t, {
         kernelEnv: e2e.baseEnv(),
         endpoint: e2e.emulator.endpoint,
+        adminToken: e2e.emulator.adminToken,
         steps: [
           { code: 'remote = "state"\nprint(remote)' },
           { admin: 'POST', path: 'sessions/{ready}/timeout' },

@@ -139,6 +139,65 @@ describe('forced states', () => {
   });
 });
 
+describe('admin security', () => {
+  it('needs the per-run token for state changes and call-log reads, and says how to send it', async () => {
+    for (const [method, path] of [
+      ['POST', 'faults'],
+      ['DELETE', 'faults'],
+      ['GET', 'calls'],
+      ['DELETE', 'calls'],
+      ['POST', 'sessions/x/fail'],
+      ['POST', 'credentials/expire'],
+    ]) {
+      for (const token of [null, 'wrong', `${emu.adminToken}x`]) {
+        const r = await admin(emu, method, path, method === 'POST' ? {} : undefined, token);
+        assert.equal(r.status, 401, `${method} ${path} with ${token === null ? 'no' : 'a wrong'} token`);
+        assert.match(JSON.stringify(r.json), /Authorization: Bearer <token>/);
+      }
+    }
+    assert.deepEqual((await admin(emu, 'GET', 'faults')).json, { faults: [] }, 'nothing was added');
+    for (const path of ['health', 'info', 'sessions', 'faults'])
+      assert.equal((await admin(emu, 'GET', path, undefined, null)).status, 200, `GET ${path} is open`);
+  });
+
+  it('refuses what a web page can send cross-site: an Origin header or a simple-request content type', async () => {
+    const auth = { authorization: `Bearer ${emu.adminToken}` };
+    const fault = JSON.stringify({ operation: 'ListSessions', kind: 'throttle' });
+    const origin = await rawRequest(`${emu.endpoint}/_emulator/faults`, {
+      method: 'POST',
+      headers: { ...auth, origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: fault,
+    });
+    assert.equal(origin.status, 403);
+    assert.equal(
+      (await rawRequest(`${emu.endpoint}/_emulator/health`, { headers: { origin: 'null' } })).status,
+      403,
+    );
+    for (const type of [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const r = await rawRequest(`${emu.endpoint}/_emulator/faults`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': type },
+        body: fault,
+      });
+      assert.equal(r.status, 415, type);
+    }
+    assert.deepEqual((await admin(emu, 'GET', 'faults')).json, { faults: [] }, 'no fault was added');
+  });
+
+  it('answers malformed percent-encoding in an admin path with 400', async () => {
+    for (const path of ['%E0%A4%A', 'sessions/%ZZ/fail', '%']) {
+      const r = await admin(emu, 'POST', path, {});
+      assert.equal(r.status, 400, path);
+    }
+    assert.equal((await admin(emu, 'GET', 'health')).status, 200, 'still up');
+  });
+});
+
 describe('binding', () => {
   it('has no admin path when bound to 0.0.0.0 (called over loopback)', async () => {
     const wide = await startEmulator({ host: '0.0.0.0', executor: fakeExecutor().executor });
@@ -184,6 +243,19 @@ describe('binding', () => {
       assert.match(lines[2], /^AWS_SECRET_ACCESS_KEY=\S{40}$/);
       if (host === '0.0.0.0') assert.match(err, /WARNING.*not to loopback/);
       else assert.doesNotMatch(err, /WARNING/);
+      if (host === '127.0.0.1') {
+        await waitFor(
+          'token line',
+          () => out,
+          (o) => o.includes('GLUE_EMULATOR_ADMIN_TOKEN='),
+        );
+        const token = /^GLUE_EMULATOR_ADMIN_TOKEN=([A-Za-z0-9_-]{43})$/m.exec(out)?.[1];
+        assert.ok(token, out);
+        const calls = (authorization?: string) =>
+          rawRequest(`${lines[0]}/_emulator/calls`, { headers: authorization ? { authorization } : {} });
+        assert.equal((await calls(`Bearer ${token}`)).status, 200, 'the printed token is accepted');
+        assert.equal((await calls()).status, 401);
+      } else assert.doesNotMatch(out, /ADMIN_TOKEN/, 'no admin path, no token');
       const health = await rawRequest(`${lines[0]}/_emulator/health`);
       assert.equal(health.status === 200, host === '127.0.0.1');
       signals.emit('SIGTERM');

@@ -82,15 +82,20 @@ export function rawRequest(
   });
 }
 
+/** An admin-path call with the emulator's admin token (`token: null` sends none). */
 export async function admin(
   emu: RunningEmulator,
   method: string,
   path: string,
   body?: unknown,
+  token: string | null = emu.adminToken,
 ): Promise<{ status: number; json: unknown }> {
   const r = await rawRequest(`${emu.endpoint}/_emulator/${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   let json: unknown;

@@ -114,7 +114,7 @@ export async function rig(
   const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(`${emulator.endpoint}/_emulator/${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.adminToken}` },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json: unknown = await res.json();

@@ -296,6 +296,45 @@ describe('KernelServer with KernelClient', () => {
     assert.equal(reply.content.status, 'ok');
   });
 
+  it('drops replayed messages (same signature), across shell and control, and logs that once', async () => {
+    const dealers = { shell: new zmq.Dealer({ linger: 0 }), control: new zmq.Dealer({ linger: 0 }) };
+    dealers.shell.connect(channelAddress(h.server.connection, 'shell'));
+    dealers.control.connect(channelAddress(h.server.connection, 'control'));
+    const signer = new Signer(h.server.connection.key);
+    const replies: string[] = [];
+    for (const dealer of Object.values(dealers))
+      void (async () => {
+        for await (const frames of dealer) {
+          const decoded = decodeMessage(frames, signer);
+          if (decoded.ok) replies.push(decoded.message.header.msg_type);
+        }
+      })();
+    const executedBefore = h.interpreter.executed.length;
+    const logsBefore = h.logs.length;
+    const frames = encodeMessage(
+      new MessageFactory().message('execute_request', { code: 'print:once', silent: false }),
+      signer,
+    );
+    for (let i = 0; i < 3; i++) {
+      await dealers.shell.send(frames);
+      await dealers.control.send(frames);
+    }
+    await until(() => replies.length >= 1);
+    // A later, fresh request is served: the replays were dropped, not queued.
+    await dealers.shell.send(encodeMessage(new MessageFactory().message('kernel_info_request', {}), signer));
+    await until(() => replies.includes('kernel_info_reply'));
+    await sleep(100);
+    assert.deepEqual(
+      h.interpreter.executed.slice(executedBefore).map((r) => r.code),
+      ['print:once'],
+      'executed once, not six times',
+    );
+    assert.deepEqual(replies, ['execute_reply', 'kernel_info_reply']);
+    const replayLogs = h.logs.slice(logsBefore).filter((l) => /replayed/.test(l.message));
+    assert.equal(replayLogs.length, 1, 'five duplicates, one log line');
+    for (const dealer of Object.values(dealers)) dealer.close();
+  });
+
   it('serves control while an execute runs and interrupt aborts its signal', async () => {
     const running = h.client.execute('sleep:20000');
     await h.interpreter.started();
@@ -507,9 +546,17 @@ describe('KernelServer shutdown', () => {
 describe('KernelServer with an empty key', () => {
   it('sends empty signatures and accepts unsigned messages', async () => {
     const interpreter = new FakeInterpreter();
-    const server = await KernelServer.start({ connection: localConnection(''), interpreter });
+    const logs: LogLine[] = [];
+    const server = await KernelServer.start({
+      connection: localConnection(''),
+      interpreter,
+      logger: recordingLogger(logs),
+    });
     const client = await KernelClient.connect(server.connection);
     try {
+      const warnings = logs.filter((l) => l.level === 'warn').map((l) => l.message);
+      assert.equal(warnings.length, 1, JSON.stringify(warnings));
+      assert.match(warnings[0], /connection key is empty.*not signed/);
       const reply = await client.waitForReady(10_000);
       assert.equal(reply.content.status, 'ok');
       const { reply: exec } = await client.execute('print:x');

@@ -387,3 +387,53 @@ describe('statement state machine', () => {
     assert.equal(m.getSession('a').Status, 'STOPPED');
   });
 });
+
+describe('bounded memory', () => {
+  it('keeps only the most recent keepStatements finished statements; older ids are not found', async () => {
+    const { m } = setup({ keepStatements: 150 });
+    await ready(m);
+    const ids: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const { Id } = m.runStatement('s1', `print ${i}`);
+      ids.push(Id);
+      await settled(m, 's1', Id);
+    }
+    assert.deepEqual(ids, [...Array(400).keys()], 'ids stay consecutive across forgetting');
+    assert.equal(m.inspect()[0].statements, 150);
+    assert.equal(m.inspect()[0].forgottenStatements, 250);
+    assert.equal(
+      code(() => m.getStatement('s1', 249)),
+      'EntityNotFoundException',
+    );
+    assert.equal(m.getStatement('s1', 250).Code, 'print 250');
+    assert.equal(m.getStatement('s1', 399).Output?.Data?.TextPlain, '399');
+    const page1 = m.listStatements('s1');
+    assert.deepEqual([page1.Statements[0].Id, page1.Statements.at(-1)?.Id], [250, 349]);
+    // Forgetting more between pages does not skip or repeat statements.
+    for (let i = 0; i < 20; i++) await settled(m, 's1', m.runStatement('s1', 'x').Id);
+    const page2 = m.listStatements('s1', page1.NextToken);
+    assert.equal(page2.Statements[0].Id, 350);
+    assert.equal(page2.Statements.at(-1)?.Id, 419);
+    assert.equal(page2.NextToken, undefined);
+  });
+
+  it('never forgets a statement that is still waiting or running', async () => {
+    const { m } = setup({ keepStatements: 1 });
+    await ready(m);
+    const ids = [
+      m.runStatement('s1', 'sleep 100').Id,
+      m.runStatement('s1', 'sleep 50').Id,
+      m.runStatement('s1', 'x').Id,
+    ];
+    assert.deepEqual(
+      ids.map((id) => m.getStatement('s1', id).State),
+      ['RUNNING', 'WAITING', 'WAITING'],
+    );
+    await settled(m, 's1', ids[2]);
+    assert.equal(
+      code(() => m.getStatement('s1', ids[1])),
+      'EntityNotFoundException',
+    );
+    assert.equal(m.getStatement('s1', ids[2]).State, 'AVAILABLE');
+  });
+});

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExecutionHistory, globToRegExp } from '../../../src/jupyter';
+import fc from 'fast-check';
+import { ExecutionHistory, globMatch } from '../../../src/jupyter';
+import { globMatchCounted } from '../../../src/jupyter/history';
 
 function filled(): ExecutionHistory {
   const history = new ExecutionHistory(1);
@@ -93,11 +95,48 @@ describe('ExecutionHistory', () => {
   });
 
   it('globs treat regex characters literally and * spans lines', () => {
-    assert.ok(globToRegExp('a.b').test('a.b'));
-    assert.ok(!globToRegExp('a.b').test('axb'));
-    assert.ok(globToRegExp('(x)+[1]').test('(x)+[1]'));
-    assert.ok(globToRegExp('a*z').test('a\nb\nz'));
-    assert.ok(!globToRegExp('A*').test('abc'));
-    assert.ok(globToRegExp('?').test('😀'));
+    assert.ok(globMatch('a.b', 'a.b'));
+    assert.ok(!globMatch('a.b', 'axb'));
+    assert.ok(globMatch('(x)+[1]', '(x)+[1]'));
+    assert.ok(globMatch('a*z', 'a\nb\nz'));
+    assert.ok(!globMatch('A*', 'abc'));
+    assert.ok(globMatch('?', '😀'));
+    assert.ok(globMatch('', ''));
+    assert.ok(!globMatch('', 'a'));
+    assert.ok(globMatch('**', ''));
+    assert.ok(globMatch('*a?c*', 'xxabcyy'));
+    assert.ok(!globMatch('*a?c', 'xxabcyy'));
+  });
+
+  it('matches a pathological glob in at most (|text|+1)·(|pattern|+1) steps (a regex backtracked for seconds)', () => {
+    const pattern = '*a*a*a*a*a*a*a*a*a*a*b'; // 22 characters
+    const text = 'a'.repeat(5000);
+    const { matched, steps } = globMatchCounted(pattern, text);
+    assert.equal(matched, false);
+    assert.ok(steps <= (text.length + 1) * (pattern.length + 1), `${steps} steps`);
+    const h = new ExecutionHistory();
+    for (let i = 1; i <= 20; i++) h.record(i, text);
+    assert.deepEqual(h.search(pattern), []);
+  });
+
+  it('agrees with a regular-expression reference on small inputs', () => {
+    const reference = (pattern: string, text: string): boolean => {
+      let source = '';
+      for (const char of pattern) {
+        if (char === '*') source += '[\\s\\S]*';
+        else if (char === '?') source += '[\\s\\S]';
+        else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      }
+      return new RegExp(`^${source}$`, 'u').test(text);
+    };
+    const alphabet = fc.constantFrom('a', 'b', '*', '?', '.', '\n', '😀');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 8 }), fc.array(alphabet, { maxLength: 12 }), (p, t) => {
+        const pattern = p.join('');
+        const text = t.join('');
+        return globMatch(pattern, text) === reference(pattern, text);
+      }),
+      { numRuns: 2000, seed: 1 },
+    );
   });
 });

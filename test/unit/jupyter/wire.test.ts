@@ -8,6 +8,7 @@ import {
   encodeMessage,
   type JupyterMessage,
 } from '../../../src/jupyter';
+import { SignatureHistory } from '../../../src/jupyter/replay';
 
 const signer = new Signer('secret-key');
 const factory = new MessageFactory({ session: 'sess', username: 'tester' });
@@ -139,5 +140,33 @@ describe('wire codec', () => {
     const decoded = decodeMessage(rawFrames(header, '{}', '{}', '{}', ids), signer);
     assert.ok(decoded.ok);
     assert.deepEqual(decoded.message.identities, ids);
+  });
+});
+
+describe('replay protection', () => {
+  it('reports a verified signature seen before as a duplicate, and keeps the history bounded', () => {
+    const history = new SignatureHistory(2);
+    const [m1, m2, m3] = [1, 2, 3].map(() =>
+      encodeMessage(factory.message('execute_request', { code: 'x' }), signer),
+    );
+    assert.equal(decodeMessage(m1, signer, history).ok, true);
+    const again = decodeMessage(m1, signer, history);
+    assert.equal(again.ok ? 'ok' : again.error.kind, 'duplicate-signature');
+    assert.equal(history.duplicates, 1);
+    // A forged message never enters the history.
+    assert.equal(
+      decodeMessage(encodeMessage(factory.message('x', {}), new Signer('k2')), signer, history).ok,
+      false,
+    );
+    assert.equal(history.size, 1);
+    assert.equal(decodeMessage(m2, signer, history).ok, true);
+    assert.equal(decodeMessage(m3, signer, history).ok, true);
+    assert.equal(history.size, 2, 'the oldest signature was forgotten');
+    assert.equal(decodeMessage(m1, signer, history).ok, true, 'forgotten, so accepted again');
+    // With signing off every signature is "" and nothing is recorded.
+    const unsigned = new Signer('');
+    const frames = encodeMessage(factory.message('execute_request', {}), unsigned);
+    assert.equal(decodeMessage(frames, unsigned, history).ok, true);
+    assert.equal(decodeMessage(frames, unsigned, history).ok, true);
   });
 });
