@@ -5,7 +5,8 @@ installed kernelspec, then ends the kernel one way, and prints what happened as 
 
 SPEC = {"kernel": "glue_pyspark", "endpoint": "http://...", "steps": [STEP, ...],
         "ending": "shutdown" | "restart" | "SIGTERM" | "SIGHUP" | "SIGKILL" | "shutdown_during",
-        "during": "code sent without waiting, then the ending after `during_wait` s"}
+        "during": "code sent without waiting, then the ending after `during_wait` s",
+        "during_until": "text the during cell shows before the wait starts"}
 STEP is e2e_driver.py's (code, sleep, admin). RESULT = {"results": [...], "kernel_pid": N,
 "ending": {"elapsed": s, "exited": bool, "after_restart": RESULT_OF_A_CELL}}.
 """
@@ -49,7 +50,18 @@ def main():
                 out["results"].append(admin(spec["endpoint"], step["admin"], step["path"]))
         ending = spec["ending"]
         if "during" in spec:
-            kc.execute(spec["during"], store_history=True, allow_stdin=False)
+            msg_id = kc.execute(spec["during"], store_history=True, allow_stdin=False)
+            if "during_until" in spec:
+                # End as soon as the cell's output shows this text (e.g. the session plan,
+                # printed just before CreateSession is sent).
+                deadline = time.monotonic() + 60
+                seen = False
+                while not seen and time.monotonic() < deadline:
+                    msg = kc.get_iopub_msg(timeout=60)
+                    if msg["parent_header"].get("msg_id") == msg_id:
+                        seen = spec["during_until"] in json.dumps(msg["content"])
+                if not seen:
+                    raise TimeoutError("the cell never showed %r" % spec["during_until"])
             time.sleep(spec.get("during_wait", 0.5))
         started = time.monotonic()
         result = {}

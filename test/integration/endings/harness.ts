@@ -22,6 +22,8 @@ export interface EndingsSpec {
   /** Code sent without waiting for it, `duringWait` s before the ending. */
   during?: string;
   duringWait?: number;
+  /** Text the `during` cell shows (on IOPub) before `duringWait` starts. */
+  duringUntil?: string;
 }
 
 export interface EndingsResult {
@@ -52,7 +54,9 @@ export async function endKernel(t: TestContext, spec: EndingsSpec): Promise<Endi
         endpoint: spec.endpoint,
         steps: spec.steps,
         ending: spec.ending,
-        ...(spec.during !== undefined ? { during: spec.during, during_wait: spec.duringWait ?? 0.5 } : {}),
+        ...(spec.during !== undefined
+          ? { during: spec.during, during_wait: spec.duringWait ?? 0.5, during_until: spec.duringUntil }
+          : {}),
       }),
     );
     const resultFile = path.join(kernels.dir, 'result.json');
