@@ -223,19 +223,44 @@ export class PythonRunner extends EventEmitter {
     }
   }
 
-  /** Asks the runner to shut down, then SIGTERM, then SIGKILL (each after graceMs). */
+  /**
+   * Asks the runner to shut down, then SIGTERM, then SIGKILL (each after graceMs); then ends
+   * what is left of its process group (processes user code started), SIGKILL after graceMs.
+   */
   async stop(graceMs = 3000): Promise<void> {
-    if (this.settled) return;
-    this.stopping = true;
-    for (const job of this.queue.splice(0)) job.reject(this.notRunningError());
-    this.send({ cmd: 'shutdown' });
-    if (await this.waitSettled(graceMs)) return;
-    this.logger.debug(`runner ${this.pid} did not shut down within ${graceMs} ms: SIGTERM`);
-    this.signalGroup('SIGTERM');
-    if (await this.waitSettled(graceMs)) return;
-    this.logger.warn(`runner ${this.pid} ignored SIGTERM: SIGKILL`);
-    this.signalGroup('SIGKILL');
-    await this.waitSettled(5000);
+    if (!this.settled) {
+      this.stopping = true;
+      for (const job of this.queue.splice(0)) job.reject(this.notRunningError());
+      this.send({ cmd: 'shutdown' });
+      if (!(await this.waitSettled(graceMs))) {
+        this.logger.debug(`runner ${this.pid} did not shut down within ${graceMs} ms: SIGTERM`);
+        this.signalGroup('SIGTERM');
+        if (!(await this.waitSettled(graceMs))) {
+          this.logger.warn(`runner ${this.pid} ignored SIGTERM: SIGKILL`);
+          this.signalGroup('SIGKILL');
+          await this.waitSettled(5000);
+        }
+      }
+    }
+    await this.endGroupRemainder(graceMs);
+  }
+
+  /**
+   * The runner leads its own process group, and processes user code started (Popen, a server)
+   * stay in it after the runner exits: SIGTERM them, and SIGKILL whatever is left after graceMs.
+   * The group's id cannot be reused while a member lives, so this never reaches a stranger.
+   */
+  private async endGroupRemainder(graceMs: number): Promise<void> {
+    const pid = this.child.pid;
+    if (pid === undefined || process.platform === 'win32') return;
+    if (!signalProcessGroup(pid, 'SIGTERM')) return;
+    this.logger.debug(`runner ${pid}: ending the processes left in its group`);
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (!signalProcessGroup(pid, 0)) return;
+    }
+    signalProcessGroup(pid, 'SIGKILL');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -459,6 +484,8 @@ export class PythonRunner extends EventEmitter {
     }
     for (const queued of this.queue.splice(0)) queued.reject(this.notRunningError());
     for (const waiter of this.settledWaiters.splice(0)) waiter();
+    // A runner that died on its own leaves its subprocesses behind: end them too.
+    if (!this.stopping) void this.endGroupRemainder(1000);
     this.emit('exit', code, signal);
   }
 
@@ -497,5 +524,15 @@ export class PythonRunner extends EventEmitter {
       );
     }
     return new RunnerNotRunningError('The Python runner is stopping; start a new runner.');
+  }
+}
+
+/** Sends `signal` to process group `pgid`; false when no process of the group is left. */
+function signalProcessGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -36,6 +36,8 @@ export function createBackend(options: BackendFactoryOptions): Backend {
     logger: logger.child('glue'),
     // The kernel shows status as one display updated in place, so it can change every second.
     statusIntervalMs: 1000,
+    // A kernel killed outright still gets its session stopped (watchdog.ts).
+    watchdog: true,
     clientSettings: async () => {
       const resolved = (await options.resolve()).values;
       return {

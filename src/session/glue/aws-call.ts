@@ -4,6 +4,7 @@
 import type { Session } from '@aws-sdk/client-glue';
 import type { Logger } from '../../log/logger';
 import type { AwsClients } from './clients';
+import { withCredentialRefresh } from './credential-refresh';
 import { describeAwsError, type GlueKernelError } from './errors';
 import type { CallerIdentity } from './identity';
 import { AbortedError, isAbortError } from './poll';
@@ -30,7 +31,7 @@ export function awsCaller(options: { retry?: Partial<RetryPolicy>; logger?: Logg
     signal?: AbortSignal,
   ): Promise<T> => {
     try {
-      return await withRetry(fn, {
+      return await withRetry((attempt) => withCredentialRefresh(clients, () => fn(attempt)), {
         signal,
         policy: options.retry,
         onRetry: (r) =>

@@ -45,38 +45,56 @@ export interface AwsClients {
   readonly sdk: GlueSdk;
   /** Resolves the credentials now (an assumed role is assumed here), for an early check. */
   credentials(): Promise<AwsCredentialIdentity>;
+  /** Drops the cached credentials and fetches them again from their source (after ExpiredToken). */
+  refreshCredentials(): Promise<void>;
   destroy(): void;
 }
 
 /** Refresh credentials this long before they expire (the SDK uses the same margin). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
+/** A credential provider whose cached value can be dropped and fetched again. */
+export interface RefreshableCredentials extends AwsCredentialIdentityProvider {
+  /** Fetches anew (asking the source to refresh too), whatever the cached value's expiry says. */
+  refresh(): Promise<AwsCredentialIdentity>;
+}
+
 /**
  * One shared, refreshing view of a provider for the three clients: the value is reused until
  * it is within REFRESH_MARGIN_MS of its expiration, then fetched again (so assumed-role, SSO
  * and container credentials keep working in a long-lived kernel). Concurrent callers share
- * one fetch; a failed fetch is not cached.
+ * one fetch; a failed fetch is not cached. refresh() fetches anew at once.
  */
 export function memoizeCredentials(
   provider: AwsCredentialIdentity | AwsCredentialIdentityProvider,
   now: () => number = Date.now,
-): AwsCredentialIdentityProvider {
-  if (typeof provider !== 'function') return async () => provider;
+): RefreshableCredentials {
+  if (typeof provider !== 'function') {
+    const fixed = async (): Promise<AwsCredentialIdentity> => provider;
+    return Object.assign(fixed, { refresh: fixed });
+  }
   let value: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
-  return () => {
-    if (value && (value.expiration === undefined || value.expiration.getTime() - now() > REFRESH_MARGIN_MS))
-      return Promise.resolve(value);
-    pending ??= provider()
+  const fetch = (forceRefresh: boolean): Promise<AwsCredentialIdentity> =>
+    (pending ??= provider(forceRefresh ? { forceRefresh: true } : undefined)
       .then((v) => {
         value = v;
         return v;
       })
       .finally(() => {
         pending = undefined;
-      });
-    return pending;
+      }));
+  const get = (): Promise<AwsCredentialIdentity> => {
+    if (value && (value.expiration === undefined || value.expiration.getTime() - now() > REFRESH_MARGIN_MS))
+      return Promise.resolve(value);
+    return fetch(false);
   };
+  return Object.assign(get, {
+    refresh: () => {
+      value = undefined;
+      return fetch(true);
+    },
+  });
 }
 
 export type GlueModule = typeof import('@aws-sdk/client-glue');
@@ -229,6 +247,9 @@ export function createClients(settings: AwsClientSettings): AwsClients {
     iam,
     sdk: m,
     credentials,
+    async refreshCredentials() {
+      await credentials.refresh();
+    },
     destroy() {
       glue.destroy();
       sts.destroy();

@@ -14,6 +14,11 @@ export interface ActiveSession {
   ready: boolean;
   /** What we asked for (GetSession does not return Timeout or Tags). */
   requested?: CreateSessionRequest;
+  /**
+   * While CreateSession is in flight: settles once no attempt is in flight any more, with
+   * whether one of them created the session. Shutdown waits for it, then stops the session.
+   */
+  creation?: Promise<boolean>;
 }
 
 /** The bounds and intervals of GlueBackendOptions, defaults applied. */

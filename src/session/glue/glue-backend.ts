@@ -23,7 +23,7 @@ import type {
   StatementResult,
 } from '../backend';
 import type { KernelKind } from '../kinds';
-import { awsCaller, boundedSignal, callerIdentityCache } from './aws-call';
+import { awsCaller, boundedSignal, callerIdentityCache, untilAborted } from './aws-call';
 import {
   createClients,
   settingsKey,
@@ -48,6 +48,8 @@ import * as operations from './session-operations';
 import type { CreateSessionRequestProvider } from './session-request';
 import { createSession, waitReady } from './session-start';
 import { runStatement } from './statement-run';
+import { SessionWatchdog } from './watchdog';
+import type { GuardedSession } from './watchdog-protocol';
 
 export interface GlueBackendOptions {
   kind: KernelKind;
@@ -68,6 +70,8 @@ export interface GlueBackendOptions {
   stopTimeoutMs?: number;
   schedules?: { statement?: PollSchedule; session?: PollSchedule; cancel?: PollSchedule };
   retry?: Partial<RetryPolicy>;
+  /** Start a session watchdog that stops the session if this process dies (default false). */
+  watchdog?: boolean;
   /** Replaces createClients (tests). */
   clientFactory?: (settings: AwsClientSettings) => AwsClients;
 }
@@ -81,13 +85,17 @@ export class GlueBackend implements Backend, SessionOperations {
   private cachedKey?: string;
   private provider?: CreateSessionRequestProvider;
   private assumeRole?: AssumeRoleSetting;
+  /** Bumped by each %%assume_role, so it builds new clients and assumes anew (never a cached copy). */
+  private credentialGeneration = 0;
   /** Said once, when the next session is created after the previous one ended. */
   private endedNote?: string;
   /** What the modules see of this backend. */
   private readonly ctx: GlueContext;
+  private readonly watchdog?: SessionWatchdog;
 
   constructor(private readonly options: GlueBackendOptions) {
     this.provider = options.sessionRequest;
+    if (options.watchdog) this.watchdog = new SessionWatchdog(options.logger);
     const call = awsCaller(options);
     this.ctx = {
       kind: options.kind,
@@ -110,6 +118,7 @@ export class GlueBackend implements Backend, SessionOperations {
       use: (session) => {
         this.session = session;
         this.endedNote = undefined;
+        this.watchdog?.guard(guardedSession(session));
       },
       forget: (session, status) => this.forget(session, status),
       release: (clients) => this.release(clients),
@@ -144,11 +153,13 @@ export class GlueBackend implements Backend, SessionOperations {
   ): Promise<CallerIdentity | undefined> {
     const previous = this.assumeRole;
     this.assumeRole = setting;
+    this.credentialGeneration++;
     if (setting === undefined) return undefined;
     try {
       return await operations.checkCredentials(this.ctx, setting, signal);
     } catch (err) {
       this.assumeRole = previous;
+      this.credentialGeneration++;
       throw kernelError(err);
     }
   }
@@ -159,7 +170,7 @@ export class GlueBackend implements Backend, SessionOperations {
     const settings: AwsClientSettings = { ...(await this.options.clientSettings()) };
     if (this.assumeRole) settings.assumeRole = this.assumeRole;
     const factory = this.options.clientFactory ?? createClients;
-    const key = settingsKey(settings);
+    const key = `${settingsKey(settings)}#${this.credentialGeneration}`;
     if (this.cachedClients && this.cachedKey === key) return this.cachedClients;
     const old = this.cachedClients;
     this.cachedClients = factory(settings);
@@ -175,6 +186,7 @@ export class GlueBackend implements Backend, SessionOperations {
   private forget(session: ActiveSession, status?: string): void {
     if (this.session !== session) return;
     this.session = undefined;
+    this.watchdog?.release();
     this.endedNote = status ? endedNote(session.id, status) : undefined;
     this.release(session.clients);
   }
@@ -210,7 +222,13 @@ export class GlueBackend implements Backend, SessionOperations {
   private async ensureSession(notify: BackendNotifier, signal: AbortSignal): Promise<ActiveSession> {
     const current = this.session;
     if (current?.ready) return current;
-    if (current) {
+    if (current?.creation) {
+      // An interrupted CreateSession: wait for it to settle; if it created nothing, start anew.
+      const created = await untilAborted(current.creation, signal);
+      current.creation = undefined;
+      if (!created) this.forget(current);
+    }
+    if (this.session === current && current) {
       await waitReady(this.ctx, current, notify, signal);
       return current;
     }
@@ -246,17 +264,29 @@ export class GlueBackend implements Backend, SessionOperations {
   async close(signal: AbortSignal): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    let stopped = true;
     try {
+      // A CreateSession in flight may still create the session: wait for it (within the
+      // budget), then stop the id whatever the call's outcome.
+      if (session?.creation) {
+        await untilAborted(session.creation, signal).catch(() => {
+          stopped = false; // still in flight: the watchdog stops it after this process is gone
+        });
+      }
       if (session) {
         await operations
           .stopGlueSession(this.ctx, session, boundedSignal(this.ctx.timing.stopTimeoutMs, signal))
           .catch((err: unknown) => {
+            stopped = false;
             this.options.logger?.warn(
               `Could not stop session ${session.id} at shutdown: ${(err as Error).message}`,
             );
           });
       }
     } finally {
+      // Only a session known to be stopped lets the watchdog go without a call; otherwise it
+      // stops the session once this process is gone.
+      if (stopped) this.watchdog?.clean();
       session?.clients.destroy();
       if (this.cachedClients !== session?.clients) this.cachedClients?.destroy();
       this.cachedClients = undefined;
@@ -281,4 +311,17 @@ export class GlueBackend implements Backend, SessionOperations {
   tagSession(tags: Record<string, string>, signal: AbortSignal): Promise<boolean> {
     return details.tagSession(this.ctx, tags, signal);
   }
+}
+
+/** What the watchdog needs to stop `session` with the same credentials and endpoint. */
+function guardedSession(session: ActiveSession): GuardedSession {
+  const s = session.clients.settings;
+  return {
+    id: session.id,
+    region: s.region,
+    endpoint: s.endpoint,
+    stsEndpoint: s.stsEndpoint,
+    profile: s.profile,
+    assumeRole: s.assumeRole,
+  };
 }

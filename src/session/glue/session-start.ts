@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Session } from '@aws-sdk/client-glue';
 import type { BackendNotifier } from '../backend';
-import { boundedSignal, getSession, awsErrorCode } from './aws-call';
+import { boundedSignal, getSession, awsErrorCode, untilAborted } from './aws-call';
 import type { AwsClients } from './clients';
 import type { ActiveSession, GlueContext } from './context';
 import { GlueKernelError } from './errors';
 import { discoverRole } from './identity';
-import { DeadlineError, formatElapsed, pollUntil } from './poll';
+import { DeadlineError, formatElapsed, isAbortError, pollUntil } from './poll';
 import { errorCode } from './retry';
 import type {
   CreateSessionRequest,
@@ -50,43 +50,81 @@ export async function createSession(
   printPlan(request, notify);
 
   const id = request.Id;
-  const created = await ctx.call(
+  // The session is recorded before the call, so a shutdown (or interrupt) while CreateSession
+  // is in flight still knows the id and stops the session the call may yet create.
+  const session: ActiveSession = { id, clients, ready: false, requested: request };
+  const attempts = new Set<Promise<unknown>>();
+  let createdByAttempt = false;
+  const call = ctx.call(
     clients,
     'CreateSession',
     'Creating the Glue session',
-    async (attempt) => {
-      try {
-        return (
-          await clients.glue.send(new clients.sdk.glue.CreateSessionCommand(request), {
-            abortSignal: boundedSignal(60_000),
-          })
-        ).Session;
-      } catch (err) {
-        // A retried create after a timeout can find the session our first try made.
-        if (attempt > 1 && errorCode(err) === 'AlreadyExistsException') {
-          return (
-            await clients.glue.send(new clients.sdk.glue.GetSessionCommand({ Id: id }), {
-              abortSignal: boundedSignal(60_000),
-            })
-          ).Session;
-        }
-        if (errorCode(err) === 'AlreadyExistsException') {
-          throw new GlueKernelError(
-            'SessionAlreadyExists',
-            `A session with the id ${id} already exists. Use it with %reconnect ${id}, or choose another id (session_id, %session_id_prefix).`,
-            { cause: err },
-          );
-        }
-        throw err;
-      }
+    (attempt) => {
+      const sent = createAttempt(clients, request, attempt);
+      attempts.add(sent);
+      sent.then(
+        () => (createdByAttempt = true),
+        () => undefined,
+      );
+      void sent.catch(() => undefined).finally(() => attempts.delete(sent));
+      return sent;
     },
     signal,
   );
-  const session: ActiveSession = { id, clients, ready: created?.Status === 'READY', requested: request };
+  session.creation = (async () => {
+    await call.catch(() => undefined);
+    while (attempts.size > 0) await Promise.allSettled([...attempts]);
+    return createdByAttempt;
+  })();
   ctx.use(session);
+  let created: Session | undefined;
+  try {
+    // An interrupt answers at once; the attempt in flight goes on and `creation` tracks it.
+    created = await untilAborted(call, signal);
+  } catch (err) {
+    // An interrupted create may still succeed: the session stays recorded (not ready), so the
+    // next cell waits for it and shutdown stops it. Any other failure created nothing.
+    if (!isAbortError(err)) ctx.forget(session);
+    throw err;
+  }
+  session.creation = undefined;
+  session.ready = created?.Status === 'READY';
   if (!session.ready) await waitReady(ctx, session, notify, signal);
   else notify.info(`Session ${id} has been created.`);
   return session;
+}
+
+/** One CreateSession attempt; a retry that finds the session its first try made takes it. */
+async function createAttempt(
+  clients: AwsClients,
+  request: CreateSessionRequest & { Id: string },
+  attempt: number,
+): Promise<Session | undefined> {
+  const id = request.Id;
+  try {
+    return (
+      await clients.glue.send(new clients.sdk.glue.CreateSessionCommand(request), {
+        abortSignal: boundedSignal(60_000),
+      })
+    ).Session;
+  } catch (err) {
+    // A retried create after a timeout can find the session our first try made.
+    if (attempt > 1 && errorCode(err) === 'AlreadyExistsException') {
+      return (
+        await clients.glue.send(new clients.sdk.glue.GetSessionCommand({ Id: id }), {
+          abortSignal: boundedSignal(60_000),
+        })
+      ).Session;
+    }
+    if (errorCode(err) === 'AlreadyExistsException') {
+      throw new GlueKernelError(
+        'SessionAlreadyExists',
+        `A session with the id ${id} already exists. Use it with %reconnect ${id}, or choose another id (session_id, %session_id_prefix).`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
 }
 
 /** What the request provider may ask for: the caller's role and user id. */

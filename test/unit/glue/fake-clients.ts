@@ -12,6 +12,8 @@ export interface FakeAws {
   calls: { op: string; input: Record<string, unknown> }[];
   factory: (settings: AwsClientSettings) => AwsClients;
   destroyed: number;
+  /** refreshCredentials() calls (after an expired-credentials error). */
+  refreshed: number;
 }
 
 export function awsError(name: string, message = name, status = 400): Error {
@@ -25,6 +27,7 @@ export function fakeAws(handlers: Record<string, Handler>): FakeAws {
     handlers,
     calls: [],
     destroyed: 0,
+    refreshed: 0,
     factory: () => undefined as unknown as AwsClients,
   };
   const send = async (
@@ -46,6 +49,7 @@ export function fakeAws(handlers: Record<string, Handler>): FakeAws {
     iam: { send } as unknown as IAMClient,
     sdk: loadSdk(),
     credentials: async () => ({ accessKeyId: 'AKIAFAKE', secretAccessKey: 'x' }),
+    refreshCredentials: async () => void fake.refreshed++,
     destroy: () => void fake.destroyed++,
   });
   return fake;
