@@ -55,6 +55,8 @@ FLUSH_SIZE = 64 * 1024
 EOF_GRACE_S = 5.0
 ENGINES = ("auto", "pyspark", "duckdb", "plain")
 ENGINE_ENV = "GLUE_KERNEL_RUNNER_ENGINE"
+# What to do when no engine runs, set by the driver (the emulator names its --python).
+HINT_ENV = "GLUE_KERNEL_RUNNER_MISSING_ENGINE_HINT"
 
 _RUNNER_FILENAME = __file__
 _MAIN_THREAD_ID = threading.get_ident()
@@ -533,7 +535,13 @@ def _setup_pyspark(ns):
 
 def _setup_duckdb(ns):
     import duckdb
-    from duckdb.experimental.spark.sql import SparkSession
+
+    if _compat.add("pyspark"):
+        # The pyspark shim's session is a singleton, so SparkContext.getOrCreate() and
+        # GlueContext(sc).spark_session are this `spark`.
+        from pyspark.sql import SparkSession
+    else:
+        from duckdb.experimental.spark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
     ns["spark"] = spark
@@ -577,7 +585,74 @@ def setup_engine(requested, ns, log):
     else:
         reason = "forced"
     ns["spark"] = MissingSparkEngine(reason)
+    sys.meta_path.append(_MissingEngineFinder(reason))
     return Engine("plain", "plain Python, no Spark engine (%s)" % reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Compatibility packages (python/ next to this file): a pyspark shim over DuckDB and an awsglue
+# package over the engine, each added only when the real package is not importable.
+# --------------------------------------------------------------------------------------------
+class _Compat:
+    DIRS = {"pyspark": "pyspark-shim", "awsglue": "awsglue-compat"}
+    LABELS = {
+        "pyspark": "pyspark: glue-kernel's shim over DuckDB",
+        "awsglue": "awsglue: glue-kernel's compatibility package (GlueContext, DynamicFrame on local files)",
+    }
+
+    def __init__(self):
+        self.real = {}
+        self.added = []
+
+    def probe(self):
+        """Records which real packages exist, before any compatibility directory is on sys.path."""
+        for name in self.DIRS:
+            self.real[name] = importlib.util.find_spec(name) is not None
+
+    def add(self, name):
+        """Puts the compatibility package `name` on sys.path unless the real one exists."""
+        if self.real.get(name, True):
+            return False
+        directory = os.path.join(os.path.dirname(os.path.abspath(_RUNNER_FILENAME)), "python", self.DIRS[name])
+        if not os.path.isdir(directory):
+            return False
+        sys.path.append(directory)
+        importlib.invalidate_caches()
+        self.added.append(name)
+        return True
+
+    def describe(self):
+        return "; ".join(self.LABELS[name] for name in self.added)
+
+
+_compat = _Compat()
+
+
+class _MissingEngineFinder:
+    """Without an engine, `import pyspark` / `import awsglue` says what to install (last on
+    sys.meta_path, so any real package is found first)."""
+
+    def __init__(self, reason):
+        self._reason = reason
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] not in _compat.DIRS:
+            return None
+        raise ModuleNotFoundError(
+            "No module named %r: this session runs plain Python (%s). %s"
+            % (fullname, self._reason, _missing_engine_hint()),
+            name=fullname,
+        )
+
+
+def _missing_engine_hint():
+    hint = os.environ.get(HINT_ENV)
+    if hint:
+        return hint
+    return (
+        "Install duckdb (DuckDB's PySpark-compatible API, with glue-kernel's pyspark and awsglue "
+        "compatibility) or pyspark into %s and restart the kernel." % sys.executable
+    )
 
 
 class NoSparkEngineError(NameError):
@@ -592,9 +667,8 @@ class MissingSparkEngine:
 
     def __getattr__(self, name):
         raise NoSparkEngineError(
-            "spark.%s is not available: this local session runs plain Python (%s). Install pyspark, or "
-            "duckdb for DuckDB's PySpark-compatible API, into %s and restart the kernel."
-            % (name, self._reason, sys.executable)
+            "spark.%s is not available: this local session runs plain Python (%s). %s"
+            % (name, self._reason, _missing_engine_hint())
         )
 
     def __repr__(self):
@@ -805,7 +879,12 @@ def main(argv=None):
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            _compat.probe()
             engine = setup_engine(args.engine.strip().lower(), ns, log)
+            if engine.name != "plain":
+                _compat.add("awsglue")
+            if _compat.added:
+                engine.description += "; " + _compat.describe()
     except EngineUnavailable as exc:
         channel.emit({"event": "fatal", "message": str(exc)})
         sys.stderr.write(captured.getvalue())
