@@ -55,7 +55,8 @@ export function pythonExecutor(options: PythonExecutorOptions = {}): StatementEx
     const { ensureEngineEnv } = require('../runner/engine-env') as typeof import('../runner/engine-env');
     managedPython ??= ensureEngineEnv({
       env: options.env,
-      onProgress: (line) => options.logger?.warn(`emulator: ${line}`),
+      onProgress: (line) =>
+        options.logger ? options.logger.warn(`emulator: ${line}`) : process.stderr.write(`${line}\n`),
     }).catch((error: unknown) => {
       managedPython = undefined; // a later session tries again
       throw error;

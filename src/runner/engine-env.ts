@@ -152,11 +152,12 @@ async function buildEngineEnv(dir: string, options: EngineEnvOptions, progress: 
     const venv = await runProcess(base, ['-m', 'venv', temp], { env, timeoutMs: 120_000 });
     if (venv.code !== 0) throw new EngineEnvError(venvFailure(base, baseVersion, venv.output));
     const python = venvPython(temp);
+    const indexUrl = options.pipIndexUrl ?? pipIndexUrlFromEnv(env);
     const pipArgs = ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off'];
-    if (options.pipIndexUrl) pipArgs.push('--index-url', options.pipIndexUrl);
+    if (indexUrl) pipArgs.push('--index-url', indexUrl);
     pipArgs.push(...ENGINE_PACKAGES);
     progress(
-      `Installing ${ENGINE_PACKAGES.join(', ')} with pip (${options.pipIndexUrl ? `index ${options.pipIndexUrl}` : "pip's own configuration"})…`,
+      `Installing ${ENGINE_PACKAGES.join(', ')} with pip (${indexUrl ? `index ${indexUrl}` : "pip's own configuration"})…`,
       'step',
     );
     const timeoutMs = options.pipTimeoutMs ?? DEFAULT_PIP_TIMEOUT_MS;
@@ -204,7 +205,7 @@ async function buildEngineEnv(dir: string, options: EngineEnvOptions, progress: 
     const manifest: EngineEnvManifest = {
       ...found,
       basePython: base,
-      ...(options.pipIndexUrl ? { indexUrl: options.pipIndexUrl } : {}),
+      ...(indexUrl ? { indexUrl } : {}),
       createdAt: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(temp, ENGINE_MARKER), JSON.stringify(manifest, null, 2) + '\n');

@@ -413,8 +413,17 @@ def split_cell(code, filename):
     return steps
 
 
+# The compatibility packages (python/) stand in for library code: their frames are not the user's.
+_COMPAT_PREFIX = os.path.join(os.path.dirname(os.path.abspath(_RUNNER_FILENAME)), "python") + os.sep
+
+
+def _is_runner_file(filename):
+    return filename == _RUNNER_FILENAME or filename.startswith(_COMPAT_PREFIX)
+
+
 def _strip_runner_frames(exc, seen=None):
-    """Rebuild the traceback of exc (and its cause/context chain) without runner.py's frames."""
+    """Rebuild the traceback of exc (and its cause/context chain) without runner.py's (and the
+    compatibility packages') frames."""
     if seen is None:
         seen = set()
     if exc is None or id(exc) in seen:
@@ -423,7 +432,7 @@ def _strip_runner_frames(exc, seen=None):
     frames = []
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename != _RUNNER_FILENAME:
+        if not _is_runner_file(tb.tb_frame.f_code.co_filename):
             frames.append(tb)
         tb = tb.tb_next
     new_tb = None

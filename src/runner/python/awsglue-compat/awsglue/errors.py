@@ -5,6 +5,6 @@ class GlueSessionRequired(RuntimeError):
         super().__init__(
             "%s needs an AWS Glue session. This local session runs glue-kernel's awsglue "
             "compatibility package, which reads and writes local files only (file:// or plain paths; "
-            "csv, json, parquet). Run this on AWS Glue (the kernel's glue backend with an AWS account), "
-            "or copy the data to a local file." % what
+            "csv, json, parquet). Run it in a real AWS Glue session (the glue backend with an AWS account, "
+            "not the emulator or the local backend), or copy the data to a local file." % what
         )
