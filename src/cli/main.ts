@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The glue-kernel command: install · uninstall · kernel · run · sessions · emulator · docs.
+// The glue-kernel command: install · uninstall · kernel · run · sessions · emulator · setup · docs.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { KERNEL_VERSION } from '../kernel/version';
 import type { KernelKind } from '../session/kinds';
 import { installKernelSpecs, uninstallKernelSpecs, type InstallScope } from './kernelspec';
 import type { SessionsAwsOptions, SessionsListOptions } from './sessions-command';
+import type { SetupOptions } from './setup-command';
 
 function scopeFrom(options: { user?: boolean; sysPrefix?: boolean; prefix?: string }): InstallScope {
   const chosen = [options.user, options.sysPrefix, options.prefix !== undefined].filter(Boolean).length;
@@ -168,6 +169,23 @@ export function buildProgram(): Command {
     .action(async (options: EmulatorCommandOptions) => {
       const { runEmulatorCommand } = await import('./emulator-command');
       process.exitCode = await runEmulatorCommand(options);
+    });
+
+  program
+    .command('setup')
+    .description(
+      "Create glue-kernel's Python environment (DuckDB, pandas, matplotlib) for local sessions, as the first local session would.",
+    )
+    .option('--check', 'only report what is there (exit status 1 when it is missing)')
+    .option('--rebuild', 'remove the environment and create it again')
+    .option('--dir <path>', 'its folder (default: glue_engine_dir, else $XDG_DATA_HOME/glue-kernel/engine)')
+    .option(
+      '--index-url <url>',
+      "pip's package index (default: glue_pip_index_url, else pip's configuration)",
+    )
+    .action(async (options: SetupOptions) => {
+      const { setupCommand } = await import('./setup-command');
+      process.exitCode = await setupCommand(options);
     });
 
   program

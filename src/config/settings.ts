@@ -70,20 +70,15 @@ export interface SettingTypes {
   backend: Backend;
   python: string;
   local_engine: LocalEngine;
+  engine_dir: string;
+  pip_index_url: string;
   log_level: LogLevel;
 }
 export type SettingName = keyof SettingTypes;
 
 /** Settings that always have a value (they have a default). */
 export type DefaultedSettingName =
-  | 'glue_version'
-  | 'session_type'
-  | 'tags'
-  | 'enable_data_catalog'
-  | 'backend'
-  | 'python'
-  | 'local_engine'
-  | 'log_level';
+  'glue_version' | 'session_type' | 'tags' | 'enable_data_catalog' | 'backend' | 'local_engine' | 'log_level';
 
 /** Resolved values: defaulted settings are always present, the rest only when set somewhere. */
 export type SettingValues = { [K in DefaultedSettingName]: SettingTypes[K] } & {
@@ -757,8 +752,7 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     env: envNames('glue_python'),
     configKeys: ['glue_python'],
     configureKeys: [],
-    default: 'python3',
-    help: 'Python interpreter of the local backend’s statement runner.',
+    help: 'Python of the local runner (local backend, emulator sessions), used as is; unset: glue-kernel’s managed environment with DuckDB, pandas and matplotlib, created on first use.',
     mapsTo: 'kernel: local runner',
     scope: 'kernel',
   },
@@ -773,6 +767,34 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     default: 'auto',
     help: 'Engine of the local backend: auto picks PySpark, else DuckDB’s PySpark-compatible API, else plain Python.',
     mapsTo: 'kernel: local runner engine',
+    scope: 'kernel',
+  },
+  engine_dir: {
+    name: 'engine_dir',
+    type: 'text',
+    accepted: 'a directory path',
+    schema: textSchema({ max: 4096 }),
+    env: envNames('glue_engine_dir'),
+    configKeys: ['glue_engine_dir'],
+    configureKeys: [],
+    help: 'Folder of the managed Python environment (default $XDG_DATA_HOME/glue-kernel/engine, else ~/.local/share/glue-kernel/engine).',
+    mapsTo: 'kernel: managed runner environment',
+    scope: 'kernel',
+  },
+  pip_index_url: {
+    name: 'pip_index_url',
+    type: 'URL',
+    accepted: 'an http://, https:// or file:// URL',
+    schema: textSchema({
+      max: 4096,
+      pattern: /^(https?|file):\/\/\S+$/,
+      patternProblem: 'not an http://, https:// or file:// URL',
+    }),
+    env: envNames('glue_pip_index_url'),
+    configKeys: ['glue_pip_index_url'],
+    configureKeys: [],
+    help: 'Package index pip uses (as --index-url) to build the managed environment; unset: pip’s own configuration.',
+    mapsTo: 'kernel: managed runner environment',
     scope: 'kernel',
   },
   log_level: {

@@ -35,6 +35,7 @@ export interface StatementExecutor {
 }
 
 export interface PythonExecutorOptions {
+  /** The Python that runs statements (--python), used as is; unset: the managed environment. */
   python?: string;
   engine?: 'auto' | 'pyspark' | 'duckdb' | 'plain';
   startTimeoutMs?: number;
@@ -42,8 +43,26 @@ export interface PythonExecutorOptions {
   logger?: { debug(m: string): void; warn(m: string): void };
 }
 
+export const EMULATOR_MISSING_ENGINE_HINT =
+  "Give the emulator a Python that has duckdb or pyspark: start it with --python PATH (glue-kernel emulator --python PATH, or glue-kernel run --python PATH), or without --python to use glue-kernel's managed environment.";
+
 /** The real executor: one src/runner PythonRunner per session. */
 export function pythonExecutor(options: PythonExecutorOptions = {}): StatementExecutor {
+  let managedPython: Promise<string> | undefined;
+  const pythonFor = (): Promise<string> => {
+    if (options.python) return Promise.resolve(options.python);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ensureEngineEnv } = require('../runner/engine-env') as typeof import('../runner/engine-env');
+    managedPython ??= ensureEngineEnv({
+      env: options.env,
+      onProgress: (line) =>
+        options.logger ? options.logger.warn(`emulator: ${line}`) : process.stderr.write(`${line}\n`),
+    }).catch((error: unknown) => {
+      managedPython = undefined; // a later session tries again
+      throw error;
+    });
+    return managedPython;
+  };
   return {
     name: 'python',
     async start(): Promise<StatementRunner> {
@@ -51,7 +70,8 @@ export function pythonExecutor(options: PythonExecutorOptions = {}): StatementEx
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { PythonRunner } = require('../runner/python-runner') as typeof import('../runner/python-runner');
       const runner = await PythonRunner.start({
-        python: options.python,
+        python: await pythonFor(),
+        missingEngineHint: EMULATOR_MISSING_ENGINE_HINT,
         engine: options.engine,
         startTimeoutMs: options.startTimeoutMs,
         env: options.env,

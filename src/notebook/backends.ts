@@ -72,8 +72,15 @@ export async function backendEnvironment(
       return { description: 'AWS Glue, with your AWS credentials', env, stop: async () => undefined };
     case 'emulator': {
       const { startEmulator } = await import('../emulator');
+      const { ensureEngineEnv } = await import('../runner/engine-env');
+      // Without a Python of the user's, sessions use the managed environment: create it now, with
+      // progress on the terminal, rather than inside the first session's start.
+      const python =
+        options.python ??
+        env.glue_python ??
+        (await ensureEngineEnv({ env, onProgress: (line) => process.stderr.write(`${line}\n`) }));
       const emulator = await startEmulator({
-        python: options.python ?? env.glue_python,
+        python,
         provisionMs: options.provisionMs ?? 0,
       });
       const [credentials] = emulator.credentials;

@@ -10,5 +10,18 @@ export {
   type RunnerLogger,
   type RunnerOptions,
 } from './python-runner';
+export {
+  checkEngineEnv,
+  ensureEngineEnv,
+  removeEngineEnv,
+  engineDirFromEnv,
+  pipIndexUrlFromEnv,
+  describeManifest,
+  EngineEnvError,
+  ENGINE_PACKAGES,
+  type EngineEnvOptions,
+  type EngineEnvStatus,
+  type ProgressKind,
+} from './engine-env';
 export type { StatementOutput, StatementOutputData } from './statement-output';
 export { foldStreams, runnerDiedOutput, trimTrailingNewline } from './fold';

@@ -40,6 +40,8 @@ export interface RunnerOptions {
   /** The child's environment (default process.env); the runner's own variables are added. */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** What the user should do when no engine (DuckDB, PySpark) is importable; shown by `spark.…` and `import pyspark`. */
+  missingEngineHint?: string;
   /** How long to wait for the ready event (engine start included); default 60 s. */
   startTimeoutMs?: number;
   logger?: RunnerLogger;
@@ -160,6 +162,9 @@ export class PythonRunner extends EventEmitter {
       PYTHONDONTWRITEBYTECODE: '1',
       PYTHONIOENCODING: 'utf-8',
       MPLBACKEND: 'Agg',
+      ...(options.missingEngineHint
+        ? { GLUE_KERNEL_RUNNER_MISSING_ENGINE_HINT: options.missingEngineHint }
+        : {}),
     };
     logger.debug(`starting runner: ${python} ${args.join(' ')}`);
     const child = spawn(python, args, {

@@ -55,6 +55,8 @@ FLUSH_SIZE = 64 * 1024
 EOF_GRACE_S = 5.0
 ENGINES = ("auto", "pyspark", "duckdb", "plain")
 ENGINE_ENV = "GLUE_KERNEL_RUNNER_ENGINE"
+# What to do when no engine runs, set by the driver (the emulator names its --python).
+HINT_ENV = "GLUE_KERNEL_RUNNER_MISSING_ENGINE_HINT"
 
 _RUNNER_FILENAME = __file__
 _MAIN_THREAD_ID = threading.get_ident()
@@ -411,8 +413,17 @@ def split_cell(code, filename):
     return steps
 
 
+# The compatibility packages (python/) stand in for library code: their frames are not the user's.
+_COMPAT_PREFIX = os.path.join(os.path.dirname(os.path.abspath(_RUNNER_FILENAME)), "python") + os.sep
+
+
+def _is_runner_file(filename):
+    return filename == _RUNNER_FILENAME or filename.startswith(_COMPAT_PREFIX)
+
+
 def _strip_runner_frames(exc, seen=None):
-    """Rebuild the traceback of exc (and its cause/context chain) without runner.py's frames."""
+    """Rebuild the traceback of exc (and its cause/context chain) without runner.py's (and the
+    compatibility packages') frames."""
     if seen is None:
         seen = set()
     if exc is None or id(exc) in seen:
@@ -421,7 +432,7 @@ def _strip_runner_frames(exc, seen=None):
     frames = []
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename != _RUNNER_FILENAME:
+        if not _is_runner_file(tb.tb_frame.f_code.co_filename):
             frames.append(tb)
         tb = tb.tb_next
     new_tb = None
@@ -533,7 +544,13 @@ def _setup_pyspark(ns):
 
 def _setup_duckdb(ns):
     import duckdb
-    from duckdb.experimental.spark.sql import SparkSession
+
+    if _compat.add("pyspark"):
+        # The pyspark shim's session is a singleton, so SparkContext.getOrCreate() and
+        # GlueContext(sc).spark_session are this `spark`.
+        from pyspark.sql import SparkSession
+    else:
+        from duckdb.experimental.spark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
     ns["spark"] = spark
@@ -577,7 +594,74 @@ def setup_engine(requested, ns, log):
     else:
         reason = "forced"
     ns["spark"] = MissingSparkEngine(reason)
+    sys.meta_path.append(_MissingEngineFinder(reason))
     return Engine("plain", "plain Python, no Spark engine (%s)" % reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Compatibility packages (python/ next to this file): a pyspark shim over DuckDB and an awsglue
+# package over the engine, each added only when the real package is not importable.
+# --------------------------------------------------------------------------------------------
+class _Compat:
+    DIRS = {"pyspark": "pyspark-shim", "awsglue": "awsglue-compat"}
+    LABELS = {
+        "pyspark": "pyspark: glue-kernel's shim over DuckDB",
+        "awsglue": "awsglue: glue-kernel's compatibility package (GlueContext, DynamicFrame on local files)",
+    }
+
+    def __init__(self):
+        self.real = {}
+        self.added = []
+
+    def probe(self):
+        """Records which real packages exist, before any compatibility directory is on sys.path."""
+        for name in self.DIRS:
+            self.real[name] = importlib.util.find_spec(name) is not None
+
+    def add(self, name):
+        """Puts the compatibility package `name` on sys.path unless the real one exists."""
+        if self.real.get(name, True):
+            return False
+        directory = os.path.join(os.path.dirname(os.path.abspath(_RUNNER_FILENAME)), "python", self.DIRS[name])
+        if not os.path.isdir(directory):
+            return False
+        sys.path.append(directory)
+        importlib.invalidate_caches()
+        self.added.append(name)
+        return True
+
+    def describe(self):
+        return "; ".join(self.LABELS[name] for name in self.added)
+
+
+_compat = _Compat()
+
+
+class _MissingEngineFinder:
+    """Without an engine, `import pyspark` / `import awsglue` says what to install (last on
+    sys.meta_path, so any real package is found first)."""
+
+    def __init__(self, reason):
+        self._reason = reason
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] not in _compat.DIRS:
+            return None
+        raise ModuleNotFoundError(
+            "No module named %r: this session runs plain Python (%s). %s"
+            % (fullname, self._reason, _missing_engine_hint()),
+            name=fullname,
+        )
+
+
+def _missing_engine_hint():
+    hint = os.environ.get(HINT_ENV)
+    if hint:
+        return hint
+    return (
+        "Install duckdb (DuckDB's PySpark-compatible API, with glue-kernel's pyspark and awsglue "
+        "compatibility) or pyspark into %s and restart the kernel." % sys.executable
+    )
 
 
 class NoSparkEngineError(NameError):
@@ -592,9 +676,8 @@ class MissingSparkEngine:
 
     def __getattr__(self, name):
         raise NoSparkEngineError(
-            "spark.%s is not available: this local session runs plain Python (%s). Install pyspark, or "
-            "duckdb for DuckDB's PySpark-compatible API, into %s and restart the kernel."
-            % (name, self._reason, sys.executable)
+            "spark.%s is not available: this local session runs plain Python (%s). %s"
+            % (name, self._reason, _missing_engine_hint())
         )
 
     def __repr__(self):
@@ -805,7 +888,12 @@ def main(argv=None):
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+            _compat.probe()
             engine = setup_engine(args.engine.strip().lower(), ns, log)
+            if engine.name != "plain":
+                _compat.add("awsglue")
+            if _compat.added:
+                engine.description += "; " + _compat.describe()
     except EngineUnavailable as exc:
         channel.emit({"event": "fatal", "message": str(exc)})
         sys.stderr.write(captured.getvalue())

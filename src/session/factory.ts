@@ -27,6 +27,8 @@ export function createBackend(options: BackendFactoryOptions): Backend {
     return new LocalBackend({
       kind,
       python: values.python,
+      engineDir: values.engine_dir,
+      pipIndexUrl: values.pip_index_url,
       engine: values.local_engine,
       logger: logger.child('local'),
     });

@@ -2,13 +2,18 @@
 // same runner the emulator uses), for offline work and demos. PySpark is used when it is
 // installed, DuckDB's PySpark-compatible API when it is not, plain Python otherwise.
 import type { Logger } from '../../log/logger';
+import { EngineEnvError, ensureEngineEnv } from '../../runner/engine-env';
 import { PythonRunner } from '../../runner/python-runner';
 import type { Backend, BackendNotifier, RunOptions, SessionSummary, StatementResult } from '../backend';
 import type { KernelKind } from '../kinds';
 
 export interface LocalBackendOptions {
   kind: KernelKind;
-  python: string;
+  /** glue_python: used as is. Unset: the managed environment (created on first use). */
+  python?: string;
+  /** The managed environment's folder (engine_dir) and pip index (pip_index_url). */
+  engineDir?: string;
+  pipIndexUrl?: string;
   engine?: 'auto' | 'pyspark' | 'duckdb' | 'plain';
   logger: Logger;
   env?: NodeJS.ProcessEnv;
@@ -25,6 +30,7 @@ export class LocalBackend implements Backend {
   private starting?: Promise<PythonRunner>;
   private startedAt?: Date;
   private statements = 0;
+  private python?: string;
 
   constructor(private readonly options: LocalBackendOptions) {}
 
@@ -40,12 +46,7 @@ export class LocalBackend implements Backend {
       );
       this.runner = undefined;
     }
-    this.starting ??= PythonRunner.start({
-      python: this.options.python,
-      engine: this.options.engine ?? 'auto',
-      env: this.options.env,
-      logger: { debug: (m) => this.options.logger.debug(m), warn: (m) => this.options.logger.warn(m) },
-    });
+    this.starting ??= this.startRunner(notify);
     try {
       const runner = await this.starting;
       this.runner = runner;
@@ -60,6 +61,29 @@ export class LocalBackend implements Backend {
     }
   }
 
+  private async startRunner(notify: BackendNotifier): Promise<PythonRunner> {
+    const explicit = this.options.python;
+    const python =
+      explicit ??
+      (await ensureEngineEnv({
+        dir: this.options.engineDir,
+        pipIndexUrl: this.options.pipIndexUrl,
+        env: this.options.env,
+        onProgress: (line, kind) => (kind === 'step' ? notify.info(line) : notify.status(line)),
+      }));
+    this.python = python;
+    return PythonRunner.start({
+      python,
+      engine: this.options.engine ?? 'auto',
+      env: this.options.env,
+      missingEngineHint: explicit
+        ? `Install duckdb (or pyspark) into ${explicit} (glue_python), or unset glue_python to use ` +
+          "glue-kernel's managed environment, and restart the kernel."
+        : undefined,
+      logger: { debug: (m) => this.options.logger.debug(m), warn: (m) => this.options.logger.warn(m) },
+    });
+  }
+
   async run(code: string, { signal, notify, executionCount }: RunOptions): Promise<StatementResult> {
     if (this.options.kind === 'spark')
       return { kind: 'failed', ename: 'LocalScalaUnavailable', message: SCALA_UNAVAILABLE };
@@ -67,6 +91,8 @@ export class LocalBackend implements Backend {
     try {
       runner = await this.ensureRunner(notify);
     } catch (error) {
+      if (error instanceof EngineEnvError)
+        return { kind: 'failed', ename: 'EngineSetupError', message: error.message };
       return {
         kind: 'failed',
         ename: 'LocalRunnerError',
@@ -98,7 +124,7 @@ export class LocalBackend implements Backend {
       rows: [
         ['Backend', 'local (no AWS session)'],
         ['Engine', runner.engine.description],
-        ['Python', `${this.options.python} (${runner.engine.pythonVersion})`],
+        ['Python', `${this.python ?? this.options.python ?? ''} (${runner.engine.pythonVersion})`],
         ['Process', String(runner.pid)],
         ['Started', this.startedAt?.toISOString() ?? ''],
         ['Statements', String(this.statements)],

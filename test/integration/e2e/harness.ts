@@ -175,6 +175,8 @@ function isAwsOrGlueSetting(name: string): boolean {
 
 export interface DriveOptions {
   kernel?: 'glue_pyspark' | 'glue_spark';
+  /** The kernelspec's backend (default glue). */
+  backend?: 'glue' | 'local';
   /** The kernelspec's env (written into kernel.json by `glue-kernel install --env`). */
   kernelEnv: Record<string, string>;
   /** Extra environment for the Jupyter client (inherited by the kernel), e.g. HOME. */
@@ -196,7 +198,7 @@ export interface Drive {
 export async function drive(t: TestContext, options: DriveOptions): Promise<Drive | undefined> {
   const python = need(t, jupyterPython(['jupyter_client']), 'Debian python3-jupyter-client');
   if (!python) return undefined;
-  const kernels = installedKernelEnv(options.kernelEnv, 'glue');
+  const kernels = installedKernelEnv(options.kernelEnv, options.backend ?? 'glue');
   try {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(kernels.env)) if (!isAwsOrGlueSetting(k)) env[k] = v;

@@ -122,7 +122,7 @@ describe('settings table', () => {
     assert.equal(SETTINGS.session_type.default, 'etl');
     assert.deepEqual(SETTINGS.tags.default, {});
     assert.equal(SETTINGS.enable_data_catalog.default, true);
-    assert.equal(SETTINGS.python.default, 'python3');
+    assert.equal(SETTINGS.python.default, undefined, 'unset: the managed environment');
     assert.equal(SETTINGS.number_of_workers.default, undefined);
     assert.equal(SETTINGS.worker_type.default, undefined);
   });

@@ -1,0 +1,3 @@
+from duckdb.experimental.spark.conf import SparkConf
+
+__all__ = ["SparkConf"]

@@ -1,0 +1,3 @@
+from duckdb.experimental.spark.sql.dataframe import DataFrame
+
+__all__ = ["DataFrame"]
