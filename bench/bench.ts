@@ -159,6 +159,17 @@ async function main(): Promise<void> {
       results[key] = figures;
       if (failed) process.exitCode = 1;
     }
+
+    const notebookBench = path.join(__dirname, 'notebook-bench.js');
+    if (fs.existsSync(notebookBench)) {
+      console.log('\nMeasuring a 50-cell notebook: glue-kernel run --backend local vs nbconvert --execute…');
+      const { benchNotebookRuns } = (await import(notebookBench)) as typeof import('./notebook-bench');
+      const notebook = benchNotebookRuns();
+      results.notebook = notebook;
+      console.log(
+        `glue-kernel run ${notebook.glue_kernel_median_ms.toFixed(0)} ms, nbconvert ${notebook.nbconvert_median_ms.toFixed(0)} ms: ${ratio(notebook.glue_kernel_median_ms, notebook.nbconvert_median_ms)} (target ≤ 0.5×)`,
+      );
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -115,6 +115,13 @@ export function buildProgram(): Command {
     .option('--python <path>', 'Python for the local runner / emulator sessions')
     .option('--cell-timeout <seconds>', 'give up on a cell after this long (0 = never)', parseInteger, 600)
     .option('--allow-errors', 'keep going after a cell fails (exit status stays 0)')
+    .option(
+      '-p, --parameters <NAME=VALUE>',
+      'a notebook parameter (repeatable); VALUE is a Python literal, else a string',
+      collect,
+    )
+    .option('-f, --parameters-file <file>', 'notebook parameters from a JSON object (repeatable)', collect)
+    .option('--dry-run', 'list the cells that would run, run nothing')
     .action(async (notebook: string, options: RunCommandOptions) => {
       const { runNotebookCommand } = await import('../notebook/run-command');
       process.exitCode = await runNotebookCommand(notebook, options);
@@ -207,6 +214,9 @@ export interface RunCommandOptions {
   python?: string;
   cellTimeout: number;
   allowErrors?: boolean;
+  parameters?: string[];
+  parametersFile?: string[];
+  dryRun?: boolean;
 }
 
 export interface EmulatorCommandOptions {
