@@ -1,6 +1,7 @@
 // What the Glue backend's modules share: the session in use, the backend's timings and poll
 // schedules, and the AWS calls. GlueBackend owns the state and hands the modules this view of
 // it, so each module is plain functions taking (ctx, ...).
+import type { Logger } from '../../log/logger';
 import type { KernelKind } from '../kinds';
 import type { AwsCall, CallerIdentityOf } from './aws-call';
 import type { AwsClients } from './clients';
@@ -14,6 +15,10 @@ export interface ActiveSession {
   ready: boolean;
   /** What we asked for (GetSession does not return Timeout or Tags). */
   requested?: CreateSessionRequest;
+  /** When the session was created (Date.now() ms): "ready after" counts from here. */
+  startedAt: number;
+  /** The Spark UI (GetDashboardUrl), once asked: a URL, or null when the service would not say. */
+  dashboardUrl?: string | null;
 }
 
 /** The bounds and intervals of GlueBackendOptions, defaults applied. */
@@ -39,6 +44,8 @@ export interface GlueContext {
   readonly call: AwsCall;
   /** Who the credentials of these clients belong to (asked once per clients). */
   readonly callerIdentity: CallerIdentityOf;
+  /** The kernel log (debug notes that are not for the cell). */
+  readonly logger?: Logger;
   /** Clients for the settings of this moment (region, endpoint, profile, %%assume_role). */
   clients(): Promise<AwsClients>;
   /** The session in use, if any. */

@@ -105,6 +105,7 @@ export class GlueBackend implements Backend, SessionOperations {
       },
       call,
       callerIdentity: callerIdentityCache(call),
+      logger: options.logger,
       clients: () => this.clients(),
       current: () => this.session,
       use: (session) => {
@@ -181,7 +182,7 @@ export class GlueBackend implements Backend, SessionOperations {
 
   // ---- run ---------------------------------------------------------------------------------
 
-  async run(code: string, { signal, notify }: RunOptions): Promise<StatementResult> {
+  async run(code: string, { signal, notify, executionCount }: RunOptions): Promise<StatementResult> {
     let session: ActiveSession;
     try {
       session = await this.ensureSession(notify, signal);
@@ -200,7 +201,7 @@ export class GlueBackend implements Backend, SessionOperations {
     }
     if (signal.aborted) return { kind: 'cancelled', message: 'Interrupted before the statement started.' };
     try {
-      return await runStatement(this.ctx, session, code, signal, notify);
+      return await runStatement(this.ctx, session, code, signal, notify, executionCount);
     } catch (err) {
       const e = kernelError(err);
       return { kind: 'failed', ename: e.ename, message: e.message };

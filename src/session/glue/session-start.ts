@@ -9,7 +9,8 @@ import type { AwsClients } from './clients';
 import type { ActiveSession, GlueContext } from './context';
 import { GlueKernelError } from './errors';
 import { discoverRole } from './identity';
-import { DeadlineError, formatElapsed, pollUntil } from './poll';
+import { DeadlineError, formatElapsed, isAbortError, pollUntil } from './poll';
+import { showDashboard } from './dashboard';
 import { errorCode } from './retry';
 import type {
   CreateSessionRequest,
@@ -50,6 +51,7 @@ export async function createSession(
   printPlan(request, notify);
 
   const id = request.Id;
+  const startedAt = Date.now();
   const created = await ctx.call(
     clients,
     'CreateSession',
@@ -82,10 +84,19 @@ export async function createSession(
     },
     signal,
   );
-  const session: ActiveSession = { id, clients, ready: created?.Status === 'READY', requested: request };
+  const session: ActiveSession = {
+    id,
+    clients,
+    ready: created?.Status === 'READY',
+    requested: request,
+    startedAt: created?.CreatedOn?.getTime() ?? startedAt,
+  };
   ctx.use(session);
   if (!session.ready) await waitReady(ctx, session, notify, signal);
-  else notify.info(`Session ${id} has been created.`);
+  else {
+    notify.info(`Session ${id} has been created.`);
+    await showDashboard(ctx, session, notify, signal);
+  }
   return session;
 }
 
@@ -172,8 +183,8 @@ export async function waitReady(
 ): Promise<void> {
   notify.info(`Waiting for session ${session.id} to get into ready status...`);
   const started = Date.now();
-  let lastStatus: string | undefined;
-  let lastShown = 0;
+  const label = `Session ${session.id}`;
+  const since = Math.min(session.startedAt, started);
   let final: Session | undefined;
   try {
     final = await pollUntil<Session | undefined>({
@@ -198,33 +209,38 @@ export async function waitReady(
         if (got && got.Status !== 'PROVISIONING') return { done: true, value: got };
         return { done: false, last: got?.Status };
       },
-      onPending: ({ elapsedMs, last }) => {
+      onPending: ({ last }) => {
         const status = typeof last === 'string' ? last : 'PROVISIONING';
-        if (status !== lastStatus || Date.now() - lastShown >= ctx.timing.statusIntervalMs) {
-          notify.status(`Session ${session.id}: ${status}, ${formatElapsed(elapsedMs)} elapsed`);
-          lastStatus = status;
-          lastShown = Date.now();
-        }
+        notify.progress({ line: 'session', label, state: status, since });
       },
     });
   } catch (err) {
     if (err instanceof DeadlineError) {
+      notify.endProgress(
+        'session',
+        `${label}: still ${String(err.last ?? 'PROVISIONING')} after ${formatElapsed(Date.now() - since)}.`,
+      );
       throw new GlueKernelError(
         'SessionStartTimeout',
         `Session ${session.id} is still ${String(err.last ?? 'PROVISIONING')} after ${formatElapsed(err.elapsedMs)}. ` +
           'It was left starting: run the cell again to keep waiting, or %stop_session to stop it.',
       );
     }
+    if (isAbortError(err))
+      notify.endProgress('session', `${label}: still PROVISIONING after ${formatElapsed(Date.now() - since)}.`);
     throw err;
   }
-  const took = formatElapsed(Date.now() - started);
+  // The real time the session took, also when an earlier cell created it.
+  const took = formatElapsed(Date.now() - since);
   if (final?.Status === 'READY') {
     session.ready = true;
-    notify.info(`Session ${session.id} has been created (ready after ${took}).`);
+    notify.endProgress('session', `Session ${session.id} has been created (ready after ${took}).`);
+    await showDashboard(ctx, session, notify, signal);
     return;
   }
   ctx.forget(session);
   const status = final?.Status ?? 'NOT_FOUND';
+  notify.endProgress('session', `${label}: ${status} after ${took}.`);
   const said = final?.ErrorMessage ? ` The service said: ${final.ErrorMessage}` : '';
   throw new GlueKernelError(
     'SessionFailed',
