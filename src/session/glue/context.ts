@@ -26,7 +26,6 @@ export interface Timing {
   readyTimeoutMs: number;
   cancelWaitMs: number;
   progressAfterMs: number;
-  statusIntervalMs: number;
   stopTimeoutMs: number;
 }
 
@@ -46,6 +45,8 @@ export interface GlueContext {
   readonly callerIdentity: CallerIdentityOf;
   /** The kernel log (debug notes that are not for the cell). */
   readonly logger?: Logger;
+  /** US dollars per DPU-hour, for cost estimates (glue_dpu_hour_price). */
+  dpuHourPrice(): Promise<number>;
   /** Clients for the settings of this moment (region, endpoint, profile, %%assume_role). */
   clients(): Promise<AwsClients>;
   /** The session in use, if any. */

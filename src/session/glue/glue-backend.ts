@@ -12,6 +12,7 @@
 // This class holds the state (the session in use, the clients, %%assume_role, the note about
 // an ended session) and composes the modules that do the work: session-start.ts,
 // statement-run.ts, session-ended.ts, session-operations.ts and session-describe.ts.
+import { DEFAULT_DPU_HOUR_PRICE } from '../../config/settings';
 import type { Logger } from '../../log/logger';
 import type {
   Backend,
@@ -48,6 +49,7 @@ import * as operations from './session-operations';
 import type { CreateSessionRequestProvider } from './session-request';
 import { createSession, waitReady } from './session-start';
 import { runStatement } from './statement-run';
+import { usageLine } from '../usage';
 
 export interface GlueBackendOptions {
   kind: KernelKind;
@@ -62,8 +64,8 @@ export interface GlueBackendOptions {
   cancelWaitMs?: number;
   /** A statement running longer than this shows its progress (default 3 s). */
   progressAfterMs?: number;
-  /** At most one status line per this interval, besides changes of state (default 5 s). */
-  statusIntervalMs?: number;
+  /** US dollars per DPU-hour for the cost estimates (default: the us-east-1 list price). */
+  dpuHourPrice?: () => number | Promise<number>;
   /** Bound for StopSession at close() when the signal gives no better one (default 10 s). */
   stopTimeoutMs?: number;
   schedules?: { statement?: PollSchedule; session?: PollSchedule; cancel?: PollSchedule };
@@ -95,7 +97,6 @@ export class GlueBackend implements Backend, SessionOperations {
         readyTimeoutMs: options.readyTimeoutMs ?? 10 * 60_000,
         cancelWaitMs: options.cancelWaitMs ?? 10_000,
         progressAfterMs: options.progressAfterMs ?? 3000,
-        statusIntervalMs: options.statusIntervalMs ?? 5000,
         stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
       },
       schedules: {
@@ -106,6 +107,7 @@ export class GlueBackend implements Backend, SessionOperations {
       call,
       callerIdentity: callerIdentityCache(call),
       logger: options.logger,
+      dpuHourPrice: async () => (await options.dpuHourPrice?.()) ?? DEFAULT_DPU_HOUR_PRICE,
       clients: () => this.clients(),
       current: () => this.session,
       use: (session) => {
@@ -232,15 +234,14 @@ export class GlueBackend implements Backend, SessionOperations {
     const session = this.session;
     if (!session) return false;
     notify.info(`Stopping session: ${session.id}`);
-    const ended = await operations.stopGlueSession(
-      this.ctx,
-      session,
-      boundedSignal(this.ctx.timing.stopTimeoutMs),
-    );
+    const bound = boundedSignal(this.ctx.timing.stopTimeoutMs);
+    const usage = await details.readUsage(this.ctx, session, bound);
+    const ended = await operations.stopGlueSession(this.ctx, session, bound);
     this.forget(session);
     notify.info(
       ended ? `Session ${session.id} had already ended (${ended}).` : `Stopped session ${session.id}.`,
     );
+    if (usage) notify.info(usageLine(usage, await this.ctx.dpuHourPrice()));
     return true;
   }
 
@@ -249,13 +250,21 @@ export class GlueBackend implements Backend, SessionOperations {
     this.session = undefined;
     try {
       if (session) {
-        await operations
-          .stopGlueSession(this.ctx, session, boundedSignal(this.ctx.timing.stopTimeoutMs, signal))
-          .catch((err: unknown) => {
+        const bound = boundedSignal(this.ctx.timing.stopTimeoutMs, signal);
+        const usage = await details.readUsage(this.ctx, session, bound);
+        const stopped = await operations.stopGlueSession(this.ctx, session, bound).then(
+          () => true,
+          (err: unknown) => {
             this.options.logger?.warn(
               `Could not stop session ${session.id} at shutdown: ${(err as Error).message}`,
             );
-          });
+            return false;
+          },
+        );
+        // The cell output is gone at shutdown: the summary goes to the kernel's log (the
+        // Jupyter server's terminal), at warn level so the default level shows it.
+        if (stopped && usage)
+          this.options.logger?.warn(`Stopped at shutdown. ${usageLine(usage, await this.ctx.dpuHourPrice())}`);
       }
     } finally {
       session?.clients.destroy();

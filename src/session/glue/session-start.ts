@@ -8,7 +8,9 @@ import { boundedSignal, getSession, awsErrorCode } from './aws-call';
 import type { AwsClients } from './clients';
 import type { ActiveSession, GlueContext } from './context';
 import { GlueKernelError } from './errors';
+import { describeEndpoint } from './endpoint-kind';
 import { discoverRole } from './identity';
+import { minutesText } from '../../text/time';
 import { DeadlineError, formatElapsed, isAbortError, pollUntil } from './poll';
 import { showDashboard } from './dashboard';
 import { errorCode } from './retry';
@@ -48,7 +50,7 @@ export async function createSession(
   const helpers = requestHelpers(ctx, clients, notify, signal);
   const partial: PartialCreateSessionRequest = await buildRequest(helpers);
   const request = await completeRequest(ctx, partial, helpers);
-  printPlan(request, notify);
+  printPlan(request, clients, notify);
 
   const id = request.Id;
   const startedAt = Date.now();
@@ -157,21 +159,52 @@ async function completeRequest(
   return request;
 }
 
-function printPlan(r: CreateSessionRequest, notify: BackendNotifier): void {
+/** What the service uses when the request leaves a value out (Glue's documented defaults). */
+const SERVICE_DEFAULTS = { workerType: 'G.1X', numberOfWorkers: 5, timeoutMinutes: 2880 };
+
+/** Every effective value of the session about to be created, marking those left to the service. */
+export function planLines(r: CreateSessionRequest, client: { region: string; endpoint?: string }): string[] {
+  const byService = ' (service default)';
   const lines = [`Session Type: ${commandLabel(r.Command?.Name)}`];
-  if (r.GlueVersion) lines.push(`Glue Version: ${r.GlueVersion}`);
-  if (r.MaxCapacity !== undefined) lines.push(`Max Capacity: ${r.MaxCapacity}`);
-  if (r.WorkerType) lines.push(`Worker Type: ${r.WorkerType}`);
-  if (r.NumberOfWorkers !== undefined) lines.push(`Number of Workers: ${r.NumberOfWorkers}`);
-  if (r.IdleTimeout !== undefined) lines.push(`Idle Timeout: ${r.IdleTimeout}`);
-  if (r.Timeout !== undefined) lines.push(`Timeout: ${r.Timeout}`);
+  lines.push(`Glue Version: ${r.GlueVersion ?? 'service default'}`);
+  if (r.MaxCapacity !== undefined) lines.push(`Max Capacity: ${r.MaxCapacity} DPU`);
+  else {
+    lines.push(`Worker Type: ${r.WorkerType ?? SERVICE_DEFAULTS.workerType + byService}`);
+    lines.push(
+      `Number of Workers: ${r.NumberOfWorkers ?? SERVICE_DEFAULTS.numberOfWorkers + byService}`,
+    );
+  }
+  const timeout = r.Timeout ?? SERVICE_DEFAULTS.timeoutMinutes;
+  // The service's idle timeout defaults to the session timeout.
+  lines.push(
+    `Idle Timeout: ${minutesText(r.IdleTimeout ?? timeout)}${r.IdleTimeout === undefined ? byService : ''}`,
+  );
+  lines.push(`Timeout: ${minutesText(timeout)}${r.Timeout === undefined ? byService : ''}`);
+  if (r.Role) lines.push(`Role: ${r.Role}`);
+  if (r.SecurityConfiguration) lines.push(`Security Configuration: ${r.SecurityConfiguration}`);
+  const connections = r.Connections?.Connections ?? [];
+  if (connections.length > 0) lines.push(`Connections: ${connections.join(', ')}`);
+  lines.push(`Region: ${client.region}`);
+  const endpoint = describeEndpoint(client.endpoint);
+  if (endpoint) lines.push(`Endpoint: ${endpoint}`);
   lines.push(`Session ID: ${r.Id}`);
   const args = Object.entries(r.DefaultArguments ?? {});
   if (args.length > 0) {
     lines.push('Applying the following default arguments:');
     for (const [k, v] of args) lines.push(`${k} ${v}`);
   }
-  notify.info(lines.join('\n'));
+  return lines;
+}
+
+function printPlan(r: CreateSessionRequest, clients: AwsClients, notify: BackendNotifier): void {
+  notify.info(planLines(r, clients.settings).join('\n'));
+  const idle = r.IdleTimeout ?? r.Timeout ?? SERVICE_DEFAULTS.timeoutMinutes;
+  if (idle === SERVICE_DEFAULTS.timeoutMinutes) {
+    notify.warn(
+      `The idle timeout is the service's default of 48 hours: an idle session keeps running (and costing) for up to 2 days. ` +
+        'Set a shorter one with %idle_timeout <minutes> (or glue_idle_timeout in the environment or ~/.aws/config).',
+    );
+  }
 }
 
 /** Polls GetSession until the session leaves PROVISIONING; READY marks it ready, else it is forgotten. */
