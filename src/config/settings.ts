@@ -636,7 +636,8 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     type: 'URL',
     accepted: 'an http:// or https:// URL',
     schema: urlSchema(),
-    env: envNames('glue_endpoint_url'),
+    // AWS_ENDPOINT_URL_GLUE is the SDK's own variable: named here so %settings and %status show it.
+    env: [...envNames('glue_endpoint_url'), 'AWS_ENDPOINT_URL_GLUE'],
     configKeys: ['glue_endpoint_url'],
     configureKeys: ['endpoint', 'endpoint_url'],
     help: 'Glue API endpoint, e.g. a VPC endpoint or the local emulator.',

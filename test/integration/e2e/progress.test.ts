@@ -52,12 +52,13 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
           { code: 'import time\ntime.sleep(6)\nprint("slept")', updates: true },
           { code: '%status' },
           { code: '%stop_session' },
+          { code: '%settings' },
         ],
       });
       stop.abort();
       if (!d) return;
       assert.equal(await progressSet, true, 'the admin path set the Progress');
-      const [cell, status, stopped] = d.results;
+      const [cell, status, stopped, settings] = d.results;
       assertOk(cell, 'the statement');
       const n = cell.execution_count;
 
@@ -116,6 +117,13 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
       // %stop_session: the same usage, one line.
       assertOk(stopped, '%stop_session');
       assert.match(stdout(stopped), /Session \S+ ran \d+ s: \d+\.\d DPU-seconds, about \$\d+\.\d+ at \$0\.44 per DPU-hour \(estimate\)\./);
+
+      // %settings: the Glue backend's settings only, and the endpoint with its source.
+      assertOk(settings, '%settings');
+      const listed = stdout(settings);
+      assert.match(listed, /^endpoint_url\s+http:\/\/127\.0\.0\.1:\d+\s+\(environment variable AWS_ENDPOINT_URL_GLUE\)$/m, listed);
+      assert.match(listed, /^dpu_hour_price\s+0\.44\s+\(default\)$/m, listed);
+      assert.doesNotMatch(listed, /^(python|local_engine)\s/m, 'local-backend settings are not shown on Glue');
     } finally {
       stop.abort();
       await e2e.stop();
