@@ -144,6 +144,15 @@ async function main(): Promise<void> {
       };
       results.glue_backend = await benchGlueBackend();
     }
+
+    const progressBench = path.join(__dirname, 'progress-bench.js');
+    if (fs.existsSync(progressBench)) {
+      console.log('\nMeasuring progress lines (update rate, GetStatement calls)…');
+      const { benchProgress } = (await import(progressBench)) as {
+        benchProgress: () => Promise<Record<string, unknown>>;
+      };
+      results.progress = await benchProgress();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

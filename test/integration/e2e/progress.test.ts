@@ -20,7 +20,11 @@ function displays(cell: StepResult): Map<string, Output[]> {
 }
 
 /** Sets the running statement's Progress through the admin path, once it is running. */
-async function setProgressWhenRunning(endpoint: string, progress: number, signal: AbortSignal): Promise<boolean> {
+async function setProgressWhenRunning(
+  endpoint: string,
+  progress: number,
+  signal: AbortSignal,
+): Promise<boolean> {
   while (!signal.aborted) {
     const r = (await (await fetch(`${endpoint}/_emulator/sessions`)).json()) as {
       sessions: { id: string; running?: number }[];
@@ -73,7 +77,9 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
       assert.ok(Number(ready[1]) >= PROVISION_MS / 1000 - 1, `ready after ${ready[1]} s`);
       assert.match(statementLine[0].plain ?? '', new RegExp(`^In \\[${n}\\]: (RUNNING|WAITING)`));
       const statementEnd = statementLine[statementLine.length - 1].plain ?? '';
-      const finished = new RegExp(`^In \\[${n}\\]: Statement finished in (\\d+\\.\\d) s\\.$`).exec(statementEnd);
+      const finished = new RegExp(`^In \\[${n}\\]: Statement finished in (\\d+\\.\\d) s\\.$`).exec(
+        statementEnd,
+      );
       assert.ok(finished, statementEnd);
       const seconds = Number(finished[1]);
       assert.ok(seconds >= 6 && seconds < 6 + PROVISION_MS / 1000 - 0.5, `statement alone: ${seconds} s`);
@@ -81,13 +87,18 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
 
       // The elapsed time ticks in whole seconds, at most two updates a second per line.
       const ticks = new Set(
-        [...sessionLine, ...statementLine].map((o) => /, (\d+) s elapsed$/.exec(o.plain ?? '')?.[1]).filter(Boolean),
+        [...sessionLine, ...statementLine]
+          .map((o) => /, (\d+) s elapsed$/.exec(o.plain ?? '')?.[1])
+          .filter(Boolean),
       );
       assert.ok(ticks.size >= 4, `elapsed values seen: ${[...ticks].join(', ')}`);
       for (const line of [sessionLine, statementLine]) {
         for (let i = 2; i < line.length - 1; i++) {
           const gap = line[i].at! - line[i - 1].at!;
-          assert.ok(gap >= 0.45, `updates ${gap.toFixed(3)} s apart: ${line[i - 1].plain} → ${line[i].plain}`);
+          assert.ok(
+            gap >= 0.45,
+            `updates ${gap.toFixed(3)} s apart: ${line[i - 1].plain} → ${line[i].plain}`,
+          );
         }
       }
       assert.ok(
@@ -107,7 +118,10 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
       // %status: the emulator is named, running time, DPU-seconds and an estimated cost.
       assertOk(status, '%status');
       const shown = stdout(status);
-      assert.match(shown, /Endpoint\s+http:\/\/127\.0\.0\.1:\d+ \(a local endpoint such as the glue-kernel emulator/);
+      assert.match(
+        shown,
+        /Endpoint\s+http:\/\/127\.0\.0\.1:\d+ \(a local endpoint such as the glue-kernel emulator/,
+      );
       assert.match(shown, /Idle Timeout\s+30 min/);
       assert.match(shown, new RegExp(`Spark UI\\s+${url.replace(/[.?]/g, '\\$&')}`));
       assert.match(shown, /Running Time\s+\d+ s/);
@@ -116,14 +130,25 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
 
       // %stop_session: the same usage, one line.
       assertOk(stopped, '%stop_session');
-      assert.match(stdout(stopped), /Session \S+ ran \d+ s: \d+\.\d DPU-seconds, about \$\d+\.\d+ at \$0\.44 per DPU-hour \(estimate\)\./);
+      assert.match(
+        stdout(stopped),
+        /Session \S+ ran \d+ s: \d+\.\d DPU-seconds, about \$\d+\.\d+ at \$0\.44 per DPU-hour \(estimate\)\./,
+      );
 
       // %settings: the Glue backend's settings only, and the endpoint with its source.
       assertOk(settings, '%settings');
       const listed = stdout(settings);
-      assert.match(listed, /^endpoint_url\s+http:\/\/127\.0\.0\.1:\d+\s+\(environment variable AWS_ENDPOINT_URL_GLUE\)$/m, listed);
+      assert.match(
+        listed,
+        /^endpoint_url\s+http:\/\/127\.0\.0\.1:\d+\s+\(environment variable AWS_ENDPOINT_URL_GLUE\)$/m,
+        listed,
+      );
       assert.match(listed, /^dpu_hour_price\s+0\.44\s+\(default\)$/m, listed);
-      assert.doesNotMatch(listed, /^(python|local_engine)\s/m, 'local-backend settings are not shown on Glue');
+      assert.doesNotMatch(
+        listed,
+        /^(python|local_engine)\s/m,
+        'local-backend settings are not shown on Glue',
+      );
     } finally {
       stop.abort();
       await e2e.stop();
