@@ -170,6 +170,15 @@ async function main(): Promise<void> {
         `glue-kernel run ${notebook.glue_kernel_median_ms.toFixed(0)} ms, nbconvert ${notebook.nbconvert_median_ms.toFixed(0)} ms: ${ratio(notebook.glue_kernel_median_ms, notebook.nbconvert_median_ms)} (target ≤ 0.5×)`,
       );
     }
+
+    const progressBench = path.join(__dirname, 'progress-bench.js');
+    if (fs.existsSync(progressBench)) {
+      console.log('\nMeasuring progress lines (update rate, GetStatement calls)…');
+      const { benchProgress } = (await import(progressBench)) as {
+        benchProgress: () => Promise<Record<string, unknown>>;
+      };
+      results.progress = await benchProgress();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -79,7 +79,8 @@ export async function runKernel(options: KernelCommandOptions): Promise<number> 
   // %status always tells the truth.
   const backendHint =
     (envValue(env, 'glue_backend') ?? 'glue').trim().toLowerCase() === 'local' ? 'local' : 'glue';
-  const interpreter = new DeferredInterpreter(kernelInfoFor(options.kind, backendHint), () =>
+  const endpointHint = envValue(env, 'glue_endpoint_url') ?? (env.AWS_ENDPOINT_URL_GLUE?.trim() || undefined);
+  const interpreter = new DeferredInterpreter(kernelInfoFor(options.kind, backendHint, endpointHint), () =>
     loadInterpreter(options.kind, env, logger),
   );
   const server = await KernelServer.start({ connection, interpreter, logger: logger.child('protocol') });

@@ -331,5 +331,7 @@ function quiet(infos: string[] = []) {
     info: (text: string) => void infos.push(text),
     warn: () => undefined,
     status: () => undefined,
+    progress: () => undefined,
+    endProgress: () => undefined,
   };
 }

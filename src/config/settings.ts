@@ -34,6 +34,9 @@ export const SESSION_TYPES = ['etl', 'streaming'] as const;
 export type SessionType = (typeof SESSION_TYPES)[number];
 
 export const BACKENDS = ['glue', 'local'] as const;
+
+/** AWS Glue interactive sessions, us-east-1 list price per DPU-hour (billed per second, 1-minute minimum). */
+export const DEFAULT_DPU_HOUR_PRICE = 0.44;
 export type Backend = (typeof BACKENDS)[number];
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -73,12 +76,20 @@ export interface SettingTypes {
   engine_dir: string;
   pip_index_url: string;
   log_level: LogLevel;
+  dpu_hour_price: number;
 }
 export type SettingName = keyof SettingTypes;
 
 /** Settings that always have a value (they have a default). */
 export type DefaultedSettingName =
-  'glue_version' | 'session_type' | 'tags' | 'enable_data_catalog' | 'backend' | 'local_engine' | 'log_level';
+  | 'glue_version'
+  | 'session_type'
+  | 'tags'
+  | 'enable_data_catalog'
+  | 'backend'
+  | 'local_engine'
+  | 'log_level'
+  | 'dpu_hour_price';
 
 /** Resolved values: defaulted settings are always present, the rest only when set somewhere. */
 export type SettingValues = { [K in DefaultedSettingName]: SettingTypes[K] } & {
@@ -658,7 +669,8 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     type: 'URL',
     accepted: 'an http:// or https:// URL',
     schema: urlSchema(),
-    env: envNames('glue_endpoint_url'),
+    // AWS_ENDPOINT_URL_GLUE is the SDK's own variable: named here so %settings and %status show it.
+    env: [...envNames('glue_endpoint_url'), 'AWS_ENDPOINT_URL_GLUE'],
     configKeys: ['glue_endpoint_url'],
     configureKeys: ['endpoint', 'endpoint_url'],
     help: 'Glue API endpoint, e.g. a VPC endpoint or the local emulator.',
@@ -808,6 +820,21 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     default: 'warn',
     help: 'Verbosity of the kernel’s own log (on its stderr).',
     mapsTo: 'kernel: logging',
+    scope: 'kernel',
+  },
+  dpu_hour_price: {
+    name: 'dpu_hour_price',
+    type: 'number',
+    accepted: 'a price in US dollars per DPU-hour greater than 0, e.g. 0.44',
+    schema: positiveNumberSchema(),
+    env: envNames('glue_dpu_hour_price'),
+    configKeys: ['glue_dpu_hour_price'],
+    configureKeys: [],
+    default: DEFAULT_DPU_HOUR_PRICE,
+    help:
+      'Price per DPU-hour for the cost estimate of %status and %stop_session (default: the published us-east-1 price ' +
+      'of interactive sessions). An estimate only: your bill is what AWS charges.',
+    mapsTo: 'kernel: cost estimate',
     scope: 'kernel',
   },
 };

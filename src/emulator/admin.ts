@@ -139,6 +139,14 @@ export function handleAdmin(ctx: AdminContext, request: AdminRequest): AdminResu
         }
         if (action === 'timeout') return { status: 200, body: { session: ctx.sessions.forceTimeout(id) } };
         if (action === 'kill-runner') return { status: 200, body: { killed: ctx.sessions.killRunner(id) } };
+        // POST sessions/<id>/statements/<n>/progress {"progress": 0.42}
+        if (action === 'statements' && parts[4] === 'progress') {
+          const progress = typeof input.progress === 'number' ? input.progress : NaN;
+          return {
+            status: 200,
+            body: { statement: ctx.sessions.setStatementProgress(id, Number(parts[3]), progress) },
+          };
+        }
         break;
       }
       case 'POST credentials': {

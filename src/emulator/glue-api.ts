@@ -28,6 +28,8 @@ const HANDLERS: Record<GlueOperation, Handler> = {
   GetTags: (s, i) => s.getTags(str(i.ResourceArn)),
   TagResource: (s, i) => s.tagResource(str(i.ResourceArn), i.TagsToAdd as Record<string, string>),
   UntagResource: (s, i) => s.untagResource(str(i.ResourceArn), i.TagsToRemove as string[]),
+  GetDashboardUrl: (s, i) => s.getDashboardUrl(str(i.ResourceId), str(i.ResourceType)),
+  GetSessionEndpoint: (s, i) => s.getSessionEndpoint(str(i.SessionId)),
 };
 
 /** Parses, validates and runs one Glue operation; throws GlueError for every service error. */

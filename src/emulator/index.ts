@@ -149,6 +149,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = await server.listen(host, options.port ?? 0);
   adminEnabled = isLoopbackAddress(address.address);
   const endpoint = endpointFor(address);
+  sessions.dashboardBase = endpoint;
   let stopped: Promise<void> | undefined;
   return {
     endpoint,

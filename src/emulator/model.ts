@@ -1,7 +1,11 @@
 // The Glue service model, trimmed to the session operations (model/glue-sessions.json is
-// generated from botocore's service-2.json by scripts/extract-glue-model.py). It is the one
-// source of truth for request validation (validate.ts) and for the response contract test.
+// generated from botocore's service-2.json by scripts/extract-glue-model.py; what botocore does
+// not have yet — GetDashboardUrl, GetSessionEndpoint, SessionType — is in
+// model/glue-sessions-js-sdk.json, generated from the JS SDK's schemas by
+// scripts/extend-glue-model.js, and merged here). It is the one source of truth for request
+// validation (validate.ts) and for the response contract test.
 import modelJson from './model/glue-sessions.json';
+import jsSdkJson from './model/glue-sessions-js-sdk.json';
 
 export type ShapeType =
   | 'structure'
@@ -18,6 +22,8 @@ export type ShapeType =
 
 export interface ShapeRef {
   shape: string;
+  /** The member's JSON key when it differs from its name (JS SDK schemas). */
+  jsonName?: string;
 }
 
 export interface Shape {
@@ -49,8 +55,33 @@ export interface ServiceModel {
   shapes: Record<string, Shape>;
 }
 
-/** The trimmed Glue model (see scripts/extract-glue-model.py). */
-export const GLUE_MODEL: ServiceModel = modelJson as unknown as ServiceModel;
+/** What the JS SDK's schemas add: operations, shapes, and members of existing structures. */
+interface ModelExtension {
+  source: string;
+  operations: Record<string, OperationModel>;
+  shapes: Record<string, Shape>;
+  members: Record<string, Record<string, ShapeRef>>;
+}
+
+function extend(base: ServiceModel, ext: ModelExtension): ServiceModel {
+  const shapes: Record<string, Shape> = { ...base.shapes, ...ext.shapes };
+  for (const [owner, members] of Object.entries(ext.members)) {
+    const shape = shapes[owner];
+    shapes[owner] = { ...shape, members: { ...shape.members, ...members } };
+  }
+  return {
+    ...base,
+    source: `${base.source}; ${ext.source}`,
+    operations: { ...base.operations, ...ext.operations },
+    shapes,
+  };
+}
+
+/** The trimmed Glue model (see scripts/extract-glue-model.py and scripts/extend-glue-model.js). */
+export const GLUE_MODEL: ServiceModel = extend(
+  modelJson as unknown as ServiceModel,
+  jsSdkJson as unknown as ModelExtension,
+);
 
 export type GlueOperation =
   | 'CreateSession'
@@ -64,7 +95,9 @@ export type GlueOperation =
   | 'CancelStatement'
   | 'GetTags'
   | 'TagResource'
-  | 'UntagResource';
+  | 'UntagResource'
+  | 'GetDashboardUrl'
+  | 'GetSessionEndpoint';
 
 export const GLUE_OPERATIONS = Object.keys(GLUE_MODEL.operations) as GlueOperation[];
 

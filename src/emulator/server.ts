@@ -21,7 +21,7 @@ import {
 import { dispatchGlue } from './glue-api';
 import { isGlueOperation } from './model';
 import { parseRequestTarget, type RequestTarget } from './request-target';
-import type { SessionManager } from './sessions';
+import { DASHBOARD_PREFIX, type SessionManager } from './sessions';
 import { type AuthFailure, type AuthFailureKind, parseAuthorization, verifySigV4 } from './sigv4';
 import { handleQuery, queryError, type QueryResult, type QueryService } from './sts-iam';
 
@@ -211,6 +211,27 @@ export class EmulatorServer {
       res.writeHead(result.status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
+        'x-amzn-requestid': requestId,
+      });
+      res.end(text);
+      return;
+    }
+
+    if (req.method === 'GET' && url.pathname.startsWith(DASHBOARD_PREFIX)) {
+      // The session's dashboard (GetDashboardUrl): unsigned, like a presigned URL; its token is the key.
+      let page: string | undefined;
+      try {
+        const id = decodeURIComponent(url.pathname.slice(DASHBOARD_PREFIX.length));
+        page = this.deps.sessions.dashboard(id, url.searchParams.get('token'));
+      } catch {
+        page = undefined; // a malformed %-escape: no such session
+      }
+      const text = page ?? 'Not found: the session does not exist, or the dashboard URL is not valid.\n';
+      res.writeHead(page ? 200 : 404, {
+        'content-type': page ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        'x-content-type-options': 'nosniff',
         'x-amzn-requestid': requestId,
       });
       res.end(text);

@@ -4,7 +4,9 @@
 // already validated against the model's shapes; the rules here are the service's semantic
 // ones (state, existence, worker settings). Time runs on a scale: one API "minute" lasts
 // minuteMs of wall time, so tests can make idle timeouts short.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { StatementOutput } from '../runner/statement-output';
+import { dashboardPage, type DashboardSession } from './dashboard';
 import { GlueError, illegalState, invalidInput, notFound } from './errors';
 import type { StatementExecutor, StatementRunner } from './executor';
 
@@ -33,6 +35,8 @@ export const SESSION_COMMANDS = ['glueetl', 'gluestreaming'];
 export const REPL_UNAVAILABLE = 'Session unavailable, fail to call ReplServer';
 const STATEMENT_PAGE_SIZE = 100;
 export const DEFAULT_KEEP_STATEMENTS = 1000;
+/** The path of the session dashboards (the emulator's Spark UI stand-in). */
+export const DASHBOARD_PREFIX = '/_dashboard/';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const REINTERRUPT_MS = 500;
 
@@ -52,6 +56,7 @@ export interface CreateSessionInput {
   GlueVersion?: string;
   Tags?: Record<string, string>;
   RequestOrigin?: string;
+  SessionType?: string;
 }
 
 /** The wire form of Session (GetSession etc.), members in the model's order. */
@@ -75,6 +80,7 @@ export interface SessionView {
   ExecutionTime?: number;
   DPUSeconds?: number;
   IdleTimeout?: number;
+  SessionType?: string;
 }
 
 export interface StatementView {
@@ -145,6 +151,8 @@ interface SessionRecord {
   idleTimer?: NodeJS.Timeout;
   provisionElapsed: boolean;
   deleted: boolean;
+  /** The secret in the session's dashboard URL (GetDashboardUrl), as a presigned URL has one. */
+  dashboardToken: string;
 }
 
 function timer(fn: () => void, ms: number): NodeJS.Timeout {
@@ -219,6 +227,10 @@ export class SessionManager {
       (input.WorkerType !== undefined || input.NumberOfWorkers !== undefined)
     )
       throw invalidInput('Please set either MaxCapacity, or WorkerType and NumberOfWorkers, not both.');
+    if (input.SessionType === 'SPARK_CONNECT')
+      throw invalidInput(
+        'The emulator runs LIVY sessions only: Spark Connect sessions need Glue 5.1 and a Spark Connect client.',
+      );
     if ((input.WorkerType === undefined) !== (input.NumberOfWorkers === undefined))
       throw invalidInput('Please set both WorkerType and NumberOfWorkers.');
     if (input.NumberOfWorkers !== undefined && input.NumberOfWorkers < 1)
@@ -265,6 +277,7 @@ export class SessionManager {
       executionCount: 0,
       provisionElapsed: false,
       deleted: false,
+      dashboardToken: randomBytes(24).toString('base64url'),
     };
     this.sessions.set(s.id, s);
     deadline(
@@ -664,6 +677,46 @@ export class SessionManager {
     return true;
   }
 
+  // ---- the Spark UI and endpoints (2026 operations) --------------------------------------------
+
+  /** Where this server can be reached (set once it listens): the dashboard URLs point there. */
+  dashboardBase = 'http://127.0.0.1';
+
+  getDashboardUrl(resourceId: string, resourceType: string): { Url: string } {
+    if (resourceType !== 'SESSION') throw notFound(`Job ${resourceId} not found (the emulator has sessions only).`);
+    const s = this.get(resourceId);
+    const path = `${DASHBOARD_PREFIX}${encodeURIComponent(s.id)}`;
+    return { Url: `${this.dashboardBase}${path}?token=${s.dashboardToken}` };
+  }
+
+  getSessionEndpoint(id: string): never {
+    const s = this.get(id);
+    throw new GlueError(
+      'OperationNotSupportedException',
+      `Session ${s.id} is a ${s.input.SessionType ?? 'LIVY'} session; GetSessionEndpoint is for SPARK_CONNECT sessions.`,
+    );
+  }
+
+  /** The dashboard page of a session, or undefined when the id or the token is wrong. */
+  dashboard(id: string, token: string | null): string | undefined {
+    const s = this.sessions.get(id);
+    if (!s || token === null || token.length !== s.dashboardToken.length) return undefined;
+    if (!timingSafeEqualText(token, s.dashboardToken)) return undefined;
+    const view = this.view(s);
+    const session: DashboardSession = { ...view, statements: s.statements.map(statementView) };
+    return dashboardPage(session);
+  }
+
+  /** Admin: the Progress GetStatement reports for a running statement (0..1). */
+  setStatementProgress(sessionId: string, id: number, progress: number): StatementView {
+    if (!(progress >= 0 && progress <= 1)) throw invalidInput(`progress must be between 0 and 1, got ${progress}.`);
+    const st = this.statement(this.get(sessionId), id);
+    if (st.state !== 'RUNNING' && st.state !== 'WAITING')
+      throw invalidInput(`Statement ${id} is ${st.state}; only a WAITING or RUNNING statement takes a progress.`);
+    st.progress = progress;
+    return statementView(st);
+  }
+
   /** A statement whatever its session's state (the API hides them once the REPL is gone). */
   inspectStatement(sessionId: string, id: number): StatementView {
     return statementView(this.statement(this.get(sessionId), id));
@@ -724,6 +777,7 @@ export class SessionManager {
       WorkerType: s.workerType,
       CompletedOn: s.completedOn !== undefined ? s.completedOn / 1000 : undefined,
       IdleTimeout: s.idleTimeoutMin,
+      SessionType: s.input.SessionType ?? 'LIVY',
     };
     if (s.readyAt !== undefined) {
       const end = s.completedOn ?? Date.now();
@@ -745,6 +799,10 @@ function statementView(st: StatementRecord): StatementView {
     StartedOn: st.startedOn,
     CompletedOn: st.completedOn,
   });
+}
+
+function timingSafeEqualText(a: string, b: string): boolean {
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -18,11 +18,12 @@ import type { Logger } from '../log/logger';
 import { splitCell, type MagicInvocation } from '../magics/cell-splitter';
 import { MagicRegistry } from '../magics/registry';
 import { MagicFailure, MagicUsageError, type AnyMagic, type MagicContext } from '../magics/types';
-import type { Backend, BackendNotifier } from '../session/backend';
+import type { Backend, BackendNotifier, StatementResult } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 import { checkComplete } from './completeness';
 import { errorOutcome, renderResult } from './render';
 import { kernelInfoFor } from './kernel-info';
+import { StatusDisplay } from './status-display';
 
 export interface GlueInterpreterOptions {
   kind: KernelKind;
@@ -55,18 +56,22 @@ function line(sink: OutputSink, name: 'stdout' | 'stderr', text: string): void {
 }
 
 export interface CellNotifier extends BackendNotifier {
-  /** Replaces the live status line, if one was shown, with a closing summary. */
-  finish(summary: string): void;
+  /** The progress lines of this cell (session, statement). */
+  readonly display: StatusDisplay;
+  /** The cell is over: stops the elapsed-time ticker. */
+  close(): void;
 }
 
 /**
- * Information and warnings are stream lines; status (session provisioning, statement
- * progress) is one display updated in place, so a long wait shows one live line instead of
- * a growing log.
+ * Information and warnings are stream lines; progress (session provisioning, the statement)
+ * is one display per wait, updated in place (see status-display.ts), so a long wait shows a
+ * live line instead of a growing log.
  */
 export function notifierFor(sink: OutputSink): CellNotifier {
   let statusId: string | undefined;
+  const display = new StatusDisplay(sink);
   return {
+    display,
     stream: (name, text) => sink.stream(name, text),
     info: (text) => line(sink, 'stdout', text),
     warn: (text) => line(sink, 'stderr', text),
@@ -78,10 +83,9 @@ export function notifierFor(sink: OutputSink): CellNotifier {
         sink.updateDisplayData({ 'text/plain': text }, statusId);
       }
     },
-    finish: (summary) => {
-      if (statusId !== undefined) sink.updateDisplayData({ 'text/plain': summary }, statusId);
-      statusId = undefined;
-    },
+    progress: (report) => display.progress(report),
+    endProgress: (which, summary) => display.end(which, summary),
+    close: () => display.close(),
   };
 }
 
@@ -137,6 +141,8 @@ export class GlueInterpreter implements Interpreter {
       info: () => undefined,
       warn: () => undefined,
       status: () => undefined,
+      progress: () => undefined,
+      endProgress: () => undefined,
     };
     // A Map, not an object: an expression named "__proto__" must be a key, not a prototype.
     const results = new Map<string, unknown>();
@@ -182,14 +188,19 @@ export class GlueInterpreter implements Interpreter {
           'Install session packages with %additional_python_modules, or run the command in a terminal.',
       );
     }
-    const magicContext = this.magicContext(sink, signal, executionCount);
+    const magicNotify = notifierFor(sink);
+    const magicContext = this.magicContext(sink, signal, executionCount, magicNotify);
     // Parse every magic before running any, so a typo later in the cell changes nothing.
     const lineMagics = split.lineMagics.map((m) => this.parseInvocation(m, 'line', ''));
     const cellMagic = split.cellMagic
       ? this.parseInvocation(split.cellMagic, 'cell', split.cellMagic.body)
       : undefined;
-    for (const { magic, args } of lineMagics) await magic.run(args, magicContext);
-    if (cellMagic) await cellMagic.magic.run(cellMagic.args, magicContext);
+    try {
+      for (const { magic, args } of lineMagics) await magic.run(args, magicContext);
+      if (cellMagic) await cellMagic.magic.run(cellMagic.args, magicContext);
+    } finally {
+      magicNotify.close();
+    }
     if (split.code.trim() !== '') await this.runStatement(split.code, sink, signal, executionCount);
   }
 
@@ -222,19 +233,32 @@ export class GlueInterpreter implements Interpreter {
     executionCount: number,
   ): Promise<void> {
     const notify = notifierFor(sink);
-    const started = performance.now();
-    const result = await this.backend.run(code, { signal, notify, executionCount });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    notify.finish(
-      result.kind === 'output'
-        ? `Statement finished in ${seconds} s.`
-        : `Statement ended after ${seconds} s.`,
-    );
+    let result: StatementResult;
+    try {
+      result = await this.backend.run(code, { signal, notify, executionCount });
+    } finally {
+      notify.close();
+    }
+    // Only the statement's own time, and only when one ran and the cell showed progress.
+    if (result.ranMs !== undefined && notify.display.anyShown()) {
+      const seconds = (result.ranMs / 1000).toFixed(1);
+      notify.endProgress(
+        'statement',
+        result.kind === 'output'
+          ? `In [${executionCount}]: Statement finished in ${seconds} s.`
+          : `In [${executionCount}]: Statement ended after ${seconds} s.`,
+      );
+    }
     const outcome = renderResult(result, sink);
     if (outcome.status === 'error') throw new CellError(outcome);
   }
 
-  private magicContext(sink: OutputSink, signal: AbortSignal, executionCount: number): MagicContext {
+  private magicContext(
+    sink: OutputSink,
+    signal: AbortSignal,
+    executionCount: number,
+    notify: CellNotifier,
+  ): MagicContext {
     return {
       kind: this.kind,
       sink,
@@ -243,7 +267,7 @@ export class GlueInterpreter implements Interpreter {
       registry: this.registry,
       settings: this.settings,
       resolveSettings: () => this.resolveSettings(),
-      notify: notifierFor(sink),
+      notify,
       runStatement: (code) => this.runStatement(code, sink, signal, executionCount),
       say: (text) => line(sink, 'stdout', text),
       warn: (text) => line(sink, 'stderr', text),

@@ -1,10 +1,13 @@
 // kernel_info for each kernel kind. Kept apart from the interpreter so the kernel can answer
 // kernel_info before the rest of it (settings, magics, backends) has loaded.
 import type { Interpreter, KernelInfo } from '../jupyter/interpreter';
+import { describeEndpoint } from '../session/glue/endpoint-kind';
 import type { KernelKind } from '../session/kinds';
 import { KERNEL_VERSION } from './version';
 
-export function kernelInfoFor(kind: KernelKind, backendName: string): KernelInfo {
+/** `endpoint`: a Glue endpoint other than AWS's (the emulator, %endpoint), named in the banner. */
+export function kernelInfoFor(kind: KernelKind, backendName: string, endpoint?: string): KernelInfo {
+  const where = backendName === 'glue' ? describeEndpoint(endpoint) : undefined;
   const python = kind === 'pyspark';
   return {
     implementation: 'glue-kernel',
@@ -29,6 +32,7 @@ export function kernelInfoFor(kind: KernelKind, backendName: string): KernelInfo
         },
     banner:
       `glue-kernel ${KERNEL_VERSION}: ${python ? 'Glue PySpark' : 'Glue Spark (Scala)'} on the ${backendName} backend.\n` +
+      (where ? `Glue endpoint: ${where}.\n` : '') +
       'Type %help for the magics.',
     help_links: [
       {

@@ -15,6 +15,15 @@ import { noArguments, optionalArgument, requiredArgument, stripQuotes } from './
 import { markdownText } from './markdown';
 import { defineMagic, MagicUsageError, type AnyMagic, type MagicContext } from './types';
 
+/** Settings only the local backend reads. */
+const LOCAL_ONLY: ReadonlySet<SettingName> = new Set(['python', 'local_engine']);
+
+/** Whether %settings shows `key` on this backend: the local backend has no session or AWS client. */
+function appliesTo(key: SettingName, backend: 'local' | 'glue'): boolean {
+  if (backend === 'glue') return !LOCAL_ONLY.has(key);
+  return SETTINGS[key].scope === 'kernel' && key !== 'dpu_hour_price';
+}
+
 const COMMON_REGIONS = [
   'us-east-1',
   'us-east-2',
@@ -215,17 +224,30 @@ export const settingMagics: AnyMagic[] = [
     group: 'Session settings',
     usage: '%settings [<name>]',
     summary:
-      'Shows every setting that has a value and the layer it comes from (magic, environment, ~/.aws/config, default).',
+      'Shows the settings of the backend in use that have a value, and the layer each comes from (magic, environment, ~/.aws/config, default); ' +
+      'on Glue also the endpoint. With a name, that setting whatever the backend.',
     parse: (argText) => optionalArgument(argText),
     complete: () => Object.keys(SETTINGS),
     async run(name, ctx) {
       const resolved = await ctx.resolveSettings();
+      const wanted = name === undefined ? undefined : stripQuotes(name);
       const rows = Object.entries(resolved.values)
-        .filter(([key, value]) => value !== undefined && (name === undefined || key === stripQuotes(name)))
+        .filter(
+          ([key, value]) =>
+            value !== undefined &&
+            (wanted === undefined ? appliesTo(key as SettingName, ctx.backend.name) : key === wanted),
+        )
         .map(([key, value]) => {
           const source = resolved.sources[key as SettingName];
           return `${key.padEnd(26)} ${formatSettingValue(value)}${source ? `   (${describeSource(source)})` : ''}`;
         });
+      // Where Glue calls go is worth saying also when nothing sets it.
+      if (ctx.backend.name === 'glue' && resolved.values.endpoint_url === undefined && wanted === undefined) {
+        const region = resolved.values.region;
+        rows.push(
+          `${'endpoint_url'.padEnd(26)} ${region ? `https://glue.${region}.amazonaws.com` : 'AWS'}   (AWS, from the region: nothing sets an endpoint)`,
+        );
+      }
       ctx.say(rows.length ? rows.join('\n') : name ? `${name} is not set.` : 'No settings.');
     },
   }),

@@ -9,17 +9,47 @@ export interface BackendNotifier {
   /** A line of information for the user (session creation steps, warnings). */
   info(text: string): void;
   warn(text: string): void;
-  /** A replaceable status line (e.g. "Waiting for session… 12 s", statement progress). */
+  /** A replaceable status line (e.g. "Cancelling statement 3..."). */
   status(text: string): void;
+  /**
+   * A live progress line: session provisioning and the statement each have their own, shown in
+   * the order they start. The kernel ticks the elapsed time from `since` once a second, so a
+   * backend reports only what it learns (a poll), never to refresh the clock.
+   */
+  progress(report: ProgressReport): void;
+  /** Closes a progress line with a summary that replaces it (shown even if the line was not). */
+  endProgress(line: ProgressLine, summary: string): void;
 }
 
+/** The two things a cell may wait for, each with its own line. */
+export type ProgressLine = 'session' | 'statement';
+
+export interface ProgressReport {
+  line: ProgressLine;
+  /** Who is waited for: "Session 0a1b…", "In [15]". */
+  label: string;
+  /** The service's state: PROVISIONING, WAITING, RUNNING… */
+  state: string;
+  /** When the wait began (Date.now() ms): the real start, also for a session created by an earlier cell. */
+  since: number;
+  /** Completion between 0 and 1, when the service reports it: shown as a bar. */
+  fraction?: number;
+  /** A short note after the state ("waiting for an earlier statement to finish"). */
+  note?: string;
+}
+
+/**
+ * `ranMs` is how long the statement itself ran, from its submission to its final state; it is
+ * absent when no statement ran (interrupted while the session was provisioning, an error before
+ * the statement reached the session).
+ */
 export type StatementResult =
   /** The statement ran to a final state with output (Status "ok" or "error"). */
-  | { kind: 'output'; output: StatementOutput; state: 'AVAILABLE' }
+  | { kind: 'output'; output: StatementOutput; state: 'AVAILABLE'; ranMs?: number }
   /** The statement was cancelled (interrupt). */
-  | { kind: 'cancelled'; message: string }
+  | { kind: 'cancelled'; message: string; ranMs?: number }
   /** The statement or its session failed: the message says what happened and what to do. */
-  | { kind: 'failed'; ename: string; message: string };
+  | { kind: 'failed'; ename: string; message: string; ranMs?: number };
 
 export interface RunOptions {
   signal: AbortSignal;
@@ -31,6 +61,15 @@ export interface RunOptions {
 export interface SessionSummary {
   /** Rows of label → value, in display order. */
   rows: [string, string][];
+  /** What the session has used so far (Glue's ExecutionTime and DPUSeconds), when reported. */
+  usage?: SessionUsage;
+}
+
+/** Running time and DPU-seconds of a Glue session, as GetSession reports them. */
+export interface SessionUsage {
+  sessionId: string;
+  executionSeconds?: number;
+  dpuSeconds?: number;
 }
 
 export interface Backend {

@@ -36,10 +36,9 @@ export function createBackend(options: BackendFactoryOptions): Backend {
   return new GlueBackend({
     kind,
     logger: logger.child('glue'),
-    // The kernel shows status as one display updated in place, so it can change every second.
-    statusIntervalMs: 1000,
     // A kernel killed outright still gets its session stopped (watchdog.ts).
     watchdog: true,
+    dpuHourPrice: async () => (await options.resolve()).values.dpu_hour_price,
     clientSettings: async () => {
       const resolved = (await options.resolve()).values;
       return {

@@ -9,6 +9,7 @@ SPEC = {"kernel": "glue_pyspark", "endpoint": "http://127.0.0.1:PORT" (for admin
 STEP is one of
     {"code": "...", "timeout": 120}                   execute a cell and wait for its reply
     {"code": "...", "interrupt_after": 2.0}           execute, then km.interrupt_kernel() after N s
+    {"code": "...", "updates": true}                  also record update_display_data outputs
     {"sleep": 3.5}                                    wait
     {"admin": "POST", "path": "sessions/{ready}/timeout"}
                                                       call the emulator's admin path; {ready} is the
@@ -19,7 +20,9 @@ STEP is one of
 Every step gives a result: for a cell, {"status", "ename", "evalue", "traceback",
 "execution_count", "outputs": [...], "elapsed", "output_before_reply"}, where each output is
 {"type": "stream", "name", "text"}, {"type": "display_data", "mimes", "png_ok", "markdown",
-"plain"}, {"type": "execute_result", ...} or {"type": "error", "ename", "evalue", "traceback"}.
+"plain", and "display_id", "at" (its time) when it has an id}, {"type": "execute_result", ...},
+{"type": "error", "ename", "evalue", "traceback"} or, with "updates", {"type":
+"update_display_data", "display_id", "plain", "at"}.
 The kernel process's own stderr goes to this process's stderr.
 """
 import base64
@@ -36,14 +39,20 @@ def stamp(msg):
     return d.timestamp() if hasattr(d, "timestamp") else None
 
 
-def describe_output(msg):
+def describe_output(msg, updates=False):
     t = msg["msg_type"]
     c = msg["content"]
+    if t == "update_display_data" and updates:
+        return {"type": t, "display_id": c.get("transient", {}).get("display_id"),
+                "plain": c.get("data", {}).get("text/plain"), "at": stamp(msg)}
     if t == "stream":
         return {"type": "stream", "name": c["name"], "text": c["text"]}
     if t in ("display_data", "execute_result"):
         data = c.get("data", {})
         out = {"type": t, "mimes": sorted(data.keys()), "metadata": c.get("metadata", {})}
+        if c.get("transient", {}).get("display_id"):
+            out["display_id"] = c["transient"]["display_id"]
+            out["at"] = stamp(msg)
         if "image/png" in data:
             try:
                 out["png_ok"] = base64.b64decode(data["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
@@ -92,7 +101,7 @@ def run_cell(km, kc, step):
             continue
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
-        described = describe_output(msg)
+        described = describe_output(msg, step.get("updates", False))
         if described is not None:
             outputs.append(described)
             output_stamps.append(stamp(msg))

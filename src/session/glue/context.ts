@@ -1,6 +1,7 @@
 // What the Glue backend's modules share: the session in use, the backend's timings and poll
 // schedules, and the AWS calls. GlueBackend owns the state and hands the modules this view of
 // it, so each module is plain functions taking (ctx, ...).
+import type { Logger } from '../../log/logger';
 import type { KernelKind } from '../kinds';
 import type { AwsCall, CallerIdentityOf } from './aws-call';
 import type { AwsClients } from './clients';
@@ -19,6 +20,10 @@ export interface ActiveSession {
    * whether one of them created the session. Shutdown waits for it, then stops the session.
    */
   creation?: Promise<boolean>;
+  /** When the session was created (Date.now() ms): "ready after" counts from here. */
+  startedAt: number;
+  /** The Spark UI (GetDashboardUrl), once asked: a URL, or null when the service would not say. */
+  dashboardUrl?: string | null;
 }
 
 /** The bounds and intervals of GlueBackendOptions, defaults applied. */
@@ -26,7 +31,6 @@ export interface Timing {
   readyTimeoutMs: number;
   cancelWaitMs: number;
   progressAfterMs: number;
-  statusIntervalMs: number;
   stopTimeoutMs: number;
 }
 
@@ -44,6 +48,10 @@ export interface GlueContext {
   readonly call: AwsCall;
   /** Who the credentials of these clients belong to (asked once per clients). */
   readonly callerIdentity: CallerIdentityOf;
+  /** The kernel log (debug notes that are not for the cell). */
+  readonly logger?: Logger;
+  /** US dollars per DPU-hour, for cost estimates (glue_dpu_hour_price). */
+  dpuHourPrice(): Promise<number>;
   /** Clients for the settings of this moment (region, endpoint, profile, %%assume_role). */
   clients(): Promise<AwsClients>;
   /** The session in use, if any. */

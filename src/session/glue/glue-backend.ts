@@ -12,6 +12,7 @@
 // This class holds the state (the session in use, the clients, %%assume_role, the note about
 // an ended session) and composes the modules that do the work: session-start.ts,
 // statement-run.ts, session-ended.ts, session-operations.ts and session-describe.ts.
+import { DEFAULT_DPU_HOUR_PRICE } from '../../config/settings';
 import type { Logger } from '../../log/logger';
 import type {
   Backend,
@@ -50,6 +51,7 @@ import { createSession, waitReady } from './session-start';
 import { runStatement } from './statement-run';
 import { SessionWatchdog } from './watchdog';
 import type { GuardedSession } from './watchdog-protocol';
+import { usageLine } from '../usage';
 
 export interface GlueBackendOptions {
   kind: KernelKind;
@@ -64,8 +66,8 @@ export interface GlueBackendOptions {
   cancelWaitMs?: number;
   /** A statement running longer than this shows its progress (default 3 s). */
   progressAfterMs?: number;
-  /** At most one status line per this interval, besides changes of state (default 5 s). */
-  statusIntervalMs?: number;
+  /** US dollars per DPU-hour for the cost estimates (default: the us-east-1 list price). */
+  dpuHourPrice?: () => number | Promise<number>;
   /** Bound for StopSession at close() when the signal gives no better one (default 10 s). */
   stopTimeoutMs?: number;
   schedules?: { statement?: PollSchedule; session?: PollSchedule; cancel?: PollSchedule };
@@ -103,7 +105,6 @@ export class GlueBackend implements Backend, SessionOperations {
         readyTimeoutMs: options.readyTimeoutMs ?? 10 * 60_000,
         cancelWaitMs: options.cancelWaitMs ?? 10_000,
         progressAfterMs: options.progressAfterMs ?? 3000,
-        statusIntervalMs: options.statusIntervalMs ?? 5000,
         stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
       },
       schedules: {
@@ -113,6 +114,8 @@ export class GlueBackend implements Backend, SessionOperations {
       },
       call,
       callerIdentity: callerIdentityCache(call),
+      logger: options.logger,
+      dpuHourPrice: async () => (await options.dpuHourPrice?.()) ?? DEFAULT_DPU_HOUR_PRICE,
       clients: () => this.clients(),
       current: () => this.session,
       use: (session) => {
@@ -193,7 +196,7 @@ export class GlueBackend implements Backend, SessionOperations {
 
   // ---- run ---------------------------------------------------------------------------------
 
-  async run(code: string, { signal, notify }: RunOptions): Promise<StatementResult> {
+  async run(code: string, { signal, notify, executionCount }: RunOptions): Promise<StatementResult> {
     let session: ActiveSession;
     try {
       session = await this.ensureSession(notify, signal);
@@ -212,7 +215,7 @@ export class GlueBackend implements Backend, SessionOperations {
     }
     if (signal.aborted) return { kind: 'cancelled', message: 'Interrupted before the statement started.' };
     try {
-      return await runStatement(this.ctx, session, code, signal, notify);
+      return await runStatement(this.ctx, session, code, signal, notify, executionCount);
     } catch (err) {
       const e = kernelError(err);
       return { kind: 'failed', ename: e.ename, message: e.message };
@@ -249,15 +252,14 @@ export class GlueBackend implements Backend, SessionOperations {
     const session = this.session;
     if (!session) return false;
     notify.info(`Stopping session: ${session.id}`);
-    const ended = await operations.stopGlueSession(
-      this.ctx,
-      session,
-      boundedSignal(this.ctx.timing.stopTimeoutMs),
-    );
+    const bound = boundedSignal(this.ctx.timing.stopTimeoutMs);
+    const usage = await details.readUsage(this.ctx, session, bound);
+    const ended = await operations.stopGlueSession(this.ctx, session, bound);
     this.forget(session);
     notify.info(
       ended ? `Session ${session.id} had already ended (${ended}).` : `Stopped session ${session.id}.`,
     );
+    if (usage) notify.info(usageLine(usage, await this.ctx.dpuHourPrice()));
     return true;
   }
 
@@ -274,14 +276,21 @@ export class GlueBackend implements Backend, SessionOperations {
         });
       }
       if (session) {
-        await operations
-          .stopGlueSession(this.ctx, session, boundedSignal(this.ctx.timing.stopTimeoutMs, signal))
-          .catch((err: unknown) => {
-            stopped = false;
+        const bound = boundedSignal(this.ctx.timing.stopTimeoutMs, signal);
+        const usage = await details.readUsage(this.ctx, session, bound);
+        stopped = await operations.stopGlueSession(this.ctx, session, bound).then(
+          () => true,
+          (err: unknown) => {
             this.options.logger?.warn(
               `Could not stop session ${session.id} at shutdown: ${(err as Error).message}`,
             );
-          });
+            return false;
+          },
+        );
+        // The cell output is gone at shutdown: the summary goes to the kernel's log (the
+        // Jupyter server's terminal), at warn level so the default level shows it.
+        if (stopped && usage)
+          this.options.logger?.warn(`Stopped at shutdown. ${usageLine(usage, await this.ctx.dpuHourPrice())}`);
       }
     } finally {
       // Only a session known to be stopped lets the watchdog go without a call; otherwise it

@@ -1,10 +1,14 @@
 // The current session's description and tags: %status reads them (GetSession, GetTags), and
 // %%tags adds tags to it (TagResource). Both need the session's ARN, from the caller's account.
-import type { SessionSummary } from '../backend';
+import { localTime, minutesText } from '../../text/time';
+import type { Session } from '@aws-sdk/client-glue';
+import type { SessionSummary, SessionUsage } from '../backend';
+import { usageRows } from '../usage';
 import { awsErrorCode, getSession } from './aws-call';
 import type { ActiveSession, GlueContext } from './context';
 import { sessionArn } from './identity';
 import { isAbortError } from './poll';
+import { describeEndpoint } from './endpoint-kind';
 import { commandLabel } from './session-start';
 
 /** %%tags with a session: TagResource on it. False when there is no session (the tags apply at creation). */
@@ -39,8 +43,9 @@ export async function describe(ctx: GlueContext, signal: AbortSignal): Promise<S
   const rows: [string, string][] = [];
   const put = (label: string, value: unknown): void => {
     if (value === undefined || value === null || value === '') return;
-    rows.push([label, value instanceof Date ? value.toISOString() : String(value)]);
+    rows.push([label, value instanceof Date ? localTime(value) : String(value)]);
   };
+  const minutes = (m: number | undefined): string | undefined => (m === undefined ? undefined : minutesText(m));
   put('Session ID', session.id);
   put('Status', s?.Status ?? 'NOT_FOUND');
   if (s?.ErrorMessage) put('Error', s.ErrorMessage);
@@ -48,8 +53,8 @@ export async function describe(ctx: GlueContext, signal: AbortSignal): Promise<S
   put('CreatedOn', s?.CreatedOn);
   put('GlueVersion', s?.GlueVersion);
   put('Session Type', commandLabel(s?.Command?.Name));
-  put('Idle Timeout', s?.IdleTimeout ?? session.requested?.IdleTimeout);
-  put('Timeout', session.requested?.Timeout);
+  put('Idle Timeout', minutes(s?.IdleTimeout ?? session.requested?.IdleTimeout));
+  put('Timeout', minutes(session.requested?.Timeout));
   if (s?.WorkerType || s?.NumberOfWorkers !== undefined) {
     put('Worker Type', s?.WorkerType);
     put('Number of Workers', s?.NumberOfWorkers);
@@ -57,12 +62,35 @@ export async function describe(ctx: GlueContext, signal: AbortSignal): Promise<S
     put('Max Capacity', s?.MaxCapacity);
   }
   put('Region', clients.settings.region);
-  if (clients.settings.endpoint) put('Endpoint', clients.settings.endpoint);
+  put('Endpoint', describeEndpoint(clients.settings.endpoint));
+  if (session.dashboardUrl) put('Spark UI', session.dashboardUrl);
+  const usage = usageOf(session.id, s);
+  if (usage) rows.push(...usageRows(usage, await ctx.dpuHourPrice()));
   put('Connections', (s?.Connections?.Connections ?? []).join(', ') || 'none');
   rows.push(['Tags', await describeTags(ctx, session, signal)]);
   const args = Object.entries(s?.DefaultArguments ?? {});
   put('Arguments Passed', args.length > 0 ? args.map(([k, v]) => `${k} ${v}`).join('\n') : 'none');
-  return { rows };
+  return { rows, usage };
+}
+
+function usageOf(sessionId: string, s: Session | undefined): SessionUsage | undefined {
+  if (s?.ExecutionTime === undefined && s?.DPUSeconds === undefined) return undefined;
+  return { sessionId, executionSeconds: s.ExecutionTime, dpuSeconds: s.DPUSeconds };
+}
+
+/** The session's running time and DPU-seconds now, or undefined if GetSession fails. */
+export async function readUsage(
+  ctx: GlueContext,
+  session: ActiveSession,
+  signal: AbortSignal,
+): Promise<SessionUsage | undefined> {
+  try {
+    const s = await getSession(ctx.call, session.clients, session.id, `Reading session ${session.id}`, signal);
+    return usageOf(session.id, s);
+  } catch (err) {
+    ctx.logger?.debug(`GetSession for the usage of ${session.id} failed: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 async function describeTags(ctx: GlueContext, session: ActiveSession, signal: AbortSignal): Promise<string> {

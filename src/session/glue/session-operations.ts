@@ -5,6 +5,7 @@ import type { Session } from '@aws-sdk/client-glue';
 import type { BackendNotifier, SessionListEntry } from '../backend';
 import { awsErrorCode, getSession } from './aws-call';
 import type { AssumeRoleSetting } from './clients';
+import { showDashboard } from './dashboard';
 import type { ActiveSession, GlueContext } from './context';
 import { GlueKernelError } from './errors';
 import type { CallerIdentity } from './identity';
@@ -99,7 +100,13 @@ export async function reconnect(
     notify.info(`Already connected to session ${target}.`);
     return;
   }
-  ctx.use({ id: target, clients, ready: status === 'READY' });
+  const session = {
+    id: target,
+    clients,
+    ready: status === 'READY',
+    startedAt: s?.CreatedOn?.getTime() ?? Date.now(),
+  };
+  ctx.use(session);
   if (old) {
     notify.warn(
       `NOTE: session ${old.id} was not stopped and keeps running (and costing) until its idle timeout. ` +
@@ -108,6 +115,7 @@ export async function reconnect(
     ctx.release(old.clients);
   }
   notify.info(`Switched to session ${target} (${status}).`);
+  if (session.ready) await showDashboard(ctx, session, notify, signal);
 }
 
 /** %delete_session [id]: DeleteSession on the given session, or the current one. Returns the id. */

@@ -8,8 +8,11 @@ import { boundedSignal, getSession, awsErrorCode, untilAborted } from './aws-cal
 import type { AwsClients } from './clients';
 import type { ActiveSession, GlueContext } from './context';
 import { GlueKernelError } from './errors';
+import { describeEndpoint } from './endpoint-kind';
 import { discoverRole } from './identity';
+import { minutesText } from '../../text/time';
 import { DeadlineError, formatElapsed, isAbortError, pollUntil } from './poll';
+import { showDashboard } from './dashboard';
 import { errorCode } from './retry';
 import type {
   CreateSessionRequest,
@@ -47,12 +50,12 @@ export async function createSession(
   const helpers = requestHelpers(ctx, clients, notify, signal);
   const partial: PartialCreateSessionRequest = await buildRequest(helpers);
   const request = await completeRequest(ctx, partial, helpers);
-  printPlan(request, notify);
+  printPlan(request, clients, notify);
 
   const id = request.Id;
   // The session is recorded before the call, so a shutdown (or interrupt) while CreateSession
   // is in flight still knows the id and stops the session the call may yet create.
-  const session: ActiveSession = { id, clients, ready: false, requested: request };
+  const session: ActiveSession = { id, clients, ready: false, requested: request, startedAt: Date.now() };
   const attempts = new Set<Promise<unknown>>();
   let createdByAttempt = false;
   const call = ctx.call(
@@ -89,8 +92,12 @@ export async function createSession(
   }
   session.creation = undefined;
   session.ready = created?.Status === 'READY';
+  session.startedAt = created?.CreatedOn?.getTime() ?? session.startedAt;
   if (!session.ready) await waitReady(ctx, session, notify, signal);
-  else notify.info(`Session ${id} has been created.`);
+  else {
+    notify.info(`Session ${id} has been created.`);
+    await showDashboard(ctx, session, notify, signal);
+  }
   return session;
 }
 
@@ -184,21 +191,52 @@ async function completeRequest(
   return request;
 }
 
-function printPlan(r: CreateSessionRequest, notify: BackendNotifier): void {
+/** What the service uses when the request leaves a value out (Glue's documented defaults). */
+const SERVICE_DEFAULTS = { workerType: 'G.1X', numberOfWorkers: 5, timeoutMinutes: 2880 };
+
+/** Every effective value of the session about to be created, marking those left to the service. */
+export function planLines(r: CreateSessionRequest, client: { region: string; endpoint?: string }): string[] {
+  const byService = ' (service default)';
   const lines = [`Session Type: ${commandLabel(r.Command?.Name)}`];
-  if (r.GlueVersion) lines.push(`Glue Version: ${r.GlueVersion}`);
-  if (r.MaxCapacity !== undefined) lines.push(`Max Capacity: ${r.MaxCapacity}`);
-  if (r.WorkerType) lines.push(`Worker Type: ${r.WorkerType}`);
-  if (r.NumberOfWorkers !== undefined) lines.push(`Number of Workers: ${r.NumberOfWorkers}`);
-  if (r.IdleTimeout !== undefined) lines.push(`Idle Timeout: ${r.IdleTimeout}`);
-  if (r.Timeout !== undefined) lines.push(`Timeout: ${r.Timeout}`);
+  lines.push(`Glue Version: ${r.GlueVersion ?? 'service default'}`);
+  if (r.MaxCapacity !== undefined) lines.push(`Max Capacity: ${r.MaxCapacity} DPU`);
+  else {
+    lines.push(`Worker Type: ${r.WorkerType ?? SERVICE_DEFAULTS.workerType + byService}`);
+    lines.push(
+      `Number of Workers: ${r.NumberOfWorkers ?? SERVICE_DEFAULTS.numberOfWorkers + byService}`,
+    );
+  }
+  const timeout = r.Timeout ?? SERVICE_DEFAULTS.timeoutMinutes;
+  // The service's idle timeout defaults to the session timeout.
+  lines.push(
+    `Idle Timeout: ${minutesText(r.IdleTimeout ?? timeout)}${r.IdleTimeout === undefined ? byService : ''}`,
+  );
+  lines.push(`Timeout: ${minutesText(timeout)}${r.Timeout === undefined ? byService : ''}`);
+  if (r.Role) lines.push(`Role: ${r.Role}`);
+  if (r.SecurityConfiguration) lines.push(`Security Configuration: ${r.SecurityConfiguration}`);
+  const connections = r.Connections?.Connections ?? [];
+  if (connections.length > 0) lines.push(`Connections: ${connections.join(', ')}`);
+  lines.push(`Region: ${client.region}`);
+  const endpoint = describeEndpoint(client.endpoint);
+  if (endpoint) lines.push(`Endpoint: ${endpoint}`);
   lines.push(`Session ID: ${r.Id}`);
   const args = Object.entries(r.DefaultArguments ?? {});
   if (args.length > 0) {
     lines.push('Applying the following default arguments:');
     for (const [k, v] of args) lines.push(`${k} ${v}`);
   }
-  notify.info(lines.join('\n'));
+  return lines;
+}
+
+function printPlan(r: CreateSessionRequest, clients: AwsClients, notify: BackendNotifier): void {
+  notify.info(planLines(r, clients.settings).join('\n'));
+  const idle = r.IdleTimeout ?? r.Timeout ?? SERVICE_DEFAULTS.timeoutMinutes;
+  if (idle === SERVICE_DEFAULTS.timeoutMinutes) {
+    notify.warn(
+      `The idle timeout is the service's default of 48 hours: an idle session keeps running (and costing) for up to 2 days. ` +
+        'Set a shorter one with %idle_timeout <minutes> (or glue_idle_timeout in the environment or ~/.aws/config).',
+    );
+  }
 }
 
 /** Polls GetSession until the session leaves PROVISIONING; READY marks it ready, else it is forgotten. */
@@ -210,8 +248,8 @@ export async function waitReady(
 ): Promise<void> {
   notify.info(`Waiting for session ${session.id} to get into ready status...`);
   const started = Date.now();
-  let lastStatus: string | undefined;
-  let lastShown = 0;
+  const label = `Session ${session.id}`;
+  const since = Math.min(session.startedAt, started);
   let final: Session | undefined;
   try {
     final = await pollUntil<Session | undefined>({
@@ -236,33 +274,38 @@ export async function waitReady(
         if (got && got.Status !== 'PROVISIONING') return { done: true, value: got };
         return { done: false, last: got?.Status };
       },
-      onPending: ({ elapsedMs, last }) => {
+      onPending: ({ last }) => {
         const status = typeof last === 'string' ? last : 'PROVISIONING';
-        if (status !== lastStatus || Date.now() - lastShown >= ctx.timing.statusIntervalMs) {
-          notify.status(`Session ${session.id}: ${status}, ${formatElapsed(elapsedMs)} elapsed`);
-          lastStatus = status;
-          lastShown = Date.now();
-        }
+        notify.progress({ line: 'session', label, state: status, since });
       },
     });
   } catch (err) {
     if (err instanceof DeadlineError) {
+      notify.endProgress(
+        'session',
+        `${label}: still ${String(err.last ?? 'PROVISIONING')} after ${formatElapsed(Date.now() - since)}.`,
+      );
       throw new GlueKernelError(
         'SessionStartTimeout',
         `Session ${session.id} is still ${String(err.last ?? 'PROVISIONING')} after ${formatElapsed(err.elapsedMs)}. ` +
           'It was left starting: run the cell again to keep waiting, or %stop_session to stop it.',
       );
     }
+    if (isAbortError(err))
+      notify.endProgress('session', `${label}: still PROVISIONING after ${formatElapsed(Date.now() - since)}.`);
     throw err;
   }
-  const took = formatElapsed(Date.now() - started);
+  // The real time the session took, also when an earlier cell created it.
+  const took = formatElapsed(Date.now() - since);
   if (final?.Status === 'READY') {
     session.ready = true;
-    notify.info(`Session ${session.id} has been created (ready after ${took}).`);
+    notify.endProgress('session', `Session ${session.id} has been created (ready after ${took}).`);
+    await showDashboard(ctx, session, notify, signal);
     return;
   }
   ctx.forget(session);
   const status = final?.Status ?? 'NOT_FOUND';
+  notify.endProgress('session', `${label}: ${status} after ${took}.`);
   const said = final?.ErrorMessage ? ` The service said: ${final.ErrorMessage}` : '';
   throw new GlueKernelError(
     'SessionFailed',

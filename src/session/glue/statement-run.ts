@@ -17,9 +17,11 @@ export async function runStatement(
   code: string,
   signal: AbortSignal,
   notify: BackendNotifier,
+  executionCount?: number,
 ): Promise<StatementResult> {
   const { clients } = session;
   let statementId: number;
+  const submittedAt = Date.now();
   try {
     const r = await ctx.call(
       clients,
@@ -40,8 +42,7 @@ export async function runStatement(
     return sessionErrorResult(ctx, session, err);
   }
 
-  let lastShown = 0;
-  let lastState: string | undefined;
+  const label = executionCount !== undefined ? `In [${executionCount}]` : `Statement ${statementId}`;
   try {
     const statement = await pollUntil<Statement>({
       schedule: ctx.schedules.statement,
@@ -52,26 +53,26 @@ export async function runStatement(
           return { done: true, value: st };
         return { done: false, last: st };
       },
-      onPending: ({ elapsedMs, last }) => {
-        if (elapsedMs < ctx.timing.progressAfterMs) return;
+      onPending: ({ last }) => {
+        if (Date.now() - submittedAt < ctx.timing.progressAfterMs) return;
         const st = last as Statement;
         const state = st.State ?? 'RUNNING';
-        if (state === lastState && Date.now() - lastShown < ctx.timing.statusIntervalMs) return;
-        lastState = state;
-        lastShown = Date.now();
-        const pct =
-          typeof st.Progress === 'number' && st.Progress > 0
-            ? `, ${Math.round(st.Progress * 100)}% done`
-            : '';
-        const waiting = state === 'WAITING' ? ' (waiting for an earlier statement to finish)' : '';
-        notify.status(
-          `Statement ${statementId}: ${state}${waiting}${pct}, ${formatElapsed(elapsedMs)} elapsed`,
-        );
+        notify.progress({
+          line: 'statement',
+          label,
+          state,
+          since: submittedAt,
+          fraction: typeof st.Progress === 'number' ? st.Progress : undefined,
+          note: state === 'WAITING' ? 'waiting for an earlier statement to finish' : undefined,
+        });
       },
     });
-    return finalResult(session, statement);
+    return { ...finalResult(session, statement), ranMs: Date.now() - submittedAt };
   } catch (err) {
-    if (isAbortError(err)) return cancel(ctx, session, statementId, notify);
+    if (isAbortError(err)) {
+      const result = await cancel(ctx, session, statementId, notify);
+      return { ...result, ranMs: Date.now() - submittedAt };
+    }
     return sessionErrorResult(ctx, session, err);
   }
 }

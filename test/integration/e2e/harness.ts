@@ -24,7 +24,11 @@ export const ACCOUNT = '123456789012';
 export const DEFAULT_ROLE = `arn:aws:iam::${ACCOUNT}:role/GlueInteractiveSessionRole`;
 
 export interface Output {
-  type: 'stream' | 'display_data' | 'execute_result' | 'error';
+  type: 'stream' | 'display_data' | 'execute_result' | 'error' | 'update_display_data';
+  /** Displays with an id (status lines), and their updates with a step's `updates`. */
+  display_id?: string;
+  /** When the kernel sent it (seconds since the epoch). */
+  at?: number;
   name?: string;
   text?: string;
   mimes?: string[];
@@ -51,7 +55,7 @@ export interface CellResult {
 }
 
 export type Step =
-  | { code: string; timeout?: number; interrupt_after?: number }
+  | { code: string; timeout?: number; interrupt_after?: number; updates?: boolean }
   | { sleep: number }
   | { admin: 'POST' | 'GET'; path: string }
   | { restart: true }

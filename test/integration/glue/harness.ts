@@ -63,6 +63,12 @@ export function recorder(): Recorder {
     info: push('info'),
     warn: push('warn'),
     status: push('status'),
+    progress: (r) =>
+      lines.push({
+        kind: `progress:${r.line}`,
+        text: `${r.label}: ${r.state}${r.fraction !== undefined ? ` ${Math.round(r.fraction * 100)}%` : ''}`,
+      }),
+    endProgress: (line, summary) => lines.push({ kind: `end:${line}`, text: summary }),
     text: () => lines.map((l) => `[${l.kind}] ${l.text}`).join('\n'),
   };
 }

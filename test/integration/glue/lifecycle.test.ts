@@ -93,7 +93,7 @@ describe('GlueBackend against the emulator: lifecycle', { skip: NO_PYTHON }, () 
     const scheduled = simulatePolls(3000, STATEMENT_SCHEDULE).calls;
     assert.ok(polls <= scheduled + 3, `${polls} polls, schedule says ${scheduled}`);
     assert.ok(
-      notes.lines.some((l) => l.kind === 'status' && /Statement \d+: RUNNING/.test(l.text)),
+      notes.lines.some((l) => l.kind === 'progress:statement' && /Statement \d+: RUNNING/.test(l.text)),
       notes.text(),
     );
   });
@@ -109,7 +109,7 @@ describe('GlueBackend against the emulator: lifecycle', { skip: NO_PYTHON }, () 
     assert.equal(rows.get('Status'), 'READY');
     assert.equal(rows.get('Role'), 'arn:aws:iam::123456789012:role/GlueRole');
     assert.equal(rows.get('Session Type'), 'etl');
-    assert.equal(rows.get('Idle Timeout'), '30');
+    assert.equal(rows.get('Idle Timeout'), '30 min');
     assert.equal(rows.get('Worker Type'), 'G.1X');
     assert.equal(rows.get('Number of Workers'), '2');
     assert.equal(rows.get('Region'), 'us-east-1');

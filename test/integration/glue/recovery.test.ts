@@ -78,7 +78,7 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', { skip
   it('waiting for READY has a deadline, shows status and elapsed time, and the next cell keeps waiting', async () => {
     const r = await make({
       emulator: { provisionMs: 1500 },
-      backend: { readyTimeoutMs: 400, statusIntervalMs: 100 },
+      backend: { readyTimeoutMs: 400 },
     });
     const first = await r.run('print("late")');
     assert.equal(first.result.kind, 'failed');
@@ -87,7 +87,8 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', { skip
       assert.match(first.result.message, /still PROVISIONING/);
     }
     assert.ok(
-      first.notes.lines.some((l) => l.kind === 'status' && /PROVISIONING, \d+ ms elapsed/.test(l.text)),
+      first.notes.lines.some((l) => l.kind === 'progress:session' && /: PROVISIONING$/.test(l.text)) &&
+        first.notes.lines.some((l) => l.kind === 'end:session' && /still PROVISIONING after \d+ ms/.test(l.text)),
       first.notes.text(),
     );
     assert.ok(r.backend.hasSession(), 'the session is kept');

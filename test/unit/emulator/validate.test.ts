@@ -12,7 +12,21 @@ describe('model-driven validation', () => {
     assert.equal(GLUE_MODEL.metadata.targetPrefix, 'AWSGlue');
     assert.equal(GLUE_MODEL.shapes.OrchestrationStatementCodeString.max, 68000);
     assert.deepEqual(GLUE_MODEL.shapes.CreateSessionRequest.required, ['Id', 'Role', 'Command']);
-    assert.equal(Object.keys(GLUE_MODEL.operations).length, 12);
+    assert.equal(Object.keys(GLUE_MODEL.operations).length, 14);
+  });
+
+  it('has the 2026 operations and SessionType from the JS SDK schemas', () => {
+    assert.deepEqual(GLUE_MODEL.shapes.GlueResourceType.enum, ['JOB', 'SESSION']);
+    assert.deepEqual(GLUE_MODEL.shapes.SessionType.enum, ['LIVY', 'SPARK_CONNECT']);
+    assert.equal(GLUE_MODEL.shapes.Session.members?.SessionType.shape, 'SessionType');
+    assert.equal(GLUE_MODEL.shapes.Session.members?.DPUSeconds.shape !== undefined, true);
+    assert.ok(GLUE_MODEL.operations.GetSessionEndpoint.errors.includes('OperationNotSupportedException'));
+    assert.deepEqual(
+      input('GetDashboardUrlRequest', { ResourceId: 's-1', ResourceType: 'STEP' }).map((v) => v.path),
+      ['resourceType'],
+    );
+    assert.equal(input('GetDashboardUrlRequest', { ResourceType: 'SESSION' }).length, 1);
+    assert.deepEqual(input('CreateSessionRequest', { Id: 'a', Role: ROLE, Command: {}, SessionType: 'X' }).length, 1);
   });
 
   it('accepts a full, valid CreateSession request', () => {

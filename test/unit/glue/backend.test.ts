@@ -44,12 +44,14 @@ describe('GlueBackend (scripted clients)', () => {
           : awsError('AlreadyExistsException', 'Session already exists.');
       },
       GetSession: () => ({ Session: ready }),
+      GetDashboardUrl: () => ({ Url: 'https://spark-ui.example/s-1' }),
       RunStatement: () => ({ Id: 0 }),
       GetStatement: () => ({
         Statement: { Id: 0, State: 'AVAILABLE', Output: { Status: 'ok', Data: { TextPlain: 'hi' } } },
       }),
     });
-    const r = await run(b);
+    const { ranMs, ...r } = await run(b);
+    assert.ok(typeof ranMs === 'number' && ranMs >= 0, 'a statement that ran says how long');
     assert.deepEqual(r, {
       kind: 'output',
       state: 'AVAILABLE',
@@ -58,7 +60,7 @@ describe('GlueBackend (scripted clients)', () => {
     assert.equal(creates, 2);
     assert.deepEqual(
       fake.calls.map((c) => c.op),
-      ['CreateSession', 'CreateSession', 'GetSession', 'RunStatement', 'GetStatement'],
+      ['CreateSession', 'CreateSession', 'GetSession', 'GetDashboardUrl', 'RunStatement', 'GetStatement'],
     );
   });
 

@@ -61,4 +61,6 @@ export const silent = {
   info: (t: string) => void silent.lines.push(t),
   warn: (t: string) => void silent.lines.push(t),
   status: () => undefined,
+  progress: () => undefined,
+  endProgress: () => undefined,
 };
