@@ -127,7 +127,10 @@ function parseBody(
     if (e instanceof LiteralSyntaxError) {
       const at = `line ${cellLine(e.line, position)}, column ${e.column}`;
       throw new ConfigError(
-        { where, problem: `the body could not be parsed at ${at}: ${e.reason}${e.hint ? ` (${e.hint})` : ''}` },
+        {
+          where,
+          problem: `the body could not be parsed at ${at}: ${e.reason}${e.hint ? ` (${e.hint})` : ''}`,
+        },
         { hint: `Write a JSON object or Python dict, e.g. ${example}`, cause: e },
       );
     }
@@ -173,7 +176,9 @@ export function parseConfigureCell(body: string, position: BodyPosition = {}): C
   // Each issue names the cell line of its key, so a long body points at the line to fix.
   const located = (key: string): string => {
     const line = keyLines.get(key);
-    return line === undefined ? configureOrigin(key) : `${configureOrigin(key)} (line ${cellLine(line, position)})`;
+    return line === undefined
+      ? configureOrigin(key)
+      : `${configureOrigin(key)} (line ${cellLine(line, position)})`;
   };
   for (const [key, raw] of entries) {
     const where = located(key);

@@ -277,7 +277,8 @@ function listSchema(o: ListOptions = {}): z.ZodType<string[]> {
     const control = r.items.find((x) => !CONTROL_FREE.test(x));
     if (control !== undefined) return reject(ctx, `item ${showValue(control)} ${CONTROL_PROBLEM}`);
     const unfit = o.itemPattern ? r.items.find((x) => !o.itemPattern!.test(x)) : undefined;
-    if (unfit !== undefined) return reject(ctx, `item ${showValue(unfit)} is not ${o.itemProblem ?? 'valid'}`);
+    if (unfit !== undefined)
+      return reject(ctx, `item ${showValue(unfit)} is not ${o.itemProblem ?? 'valid'}`);
     if (o.maxItems !== undefined && r.items.length > o.maxItems) {
       return reject(ctx, `${r.items.length} items is too many (at most ${o.maxItems})`);
     }

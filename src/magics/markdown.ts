@@ -3,11 +3,7 @@
 
 /** Escapes text so that Markdown (GitHub, JupyterLab) shows it literally, table cells included. */
 export function markdownText(text: string): string {
-  return text
-    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\n/g, ' ');
+  return text.replace(/[\\`*_[\]|<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 }
 
 /** Inline code for text that may itself contain backticks or pipes (table cells). */

@@ -115,7 +115,7 @@ const SETTING_MAGICS: SettingMagic[] = [
     magic: 'session_type',
     setting: 'session_type',
     label: 'session type',
-    argument: '<etl|streaming>',
+    argument: '<session-type>',
     completions: ['etl', 'streaming', 'glueetl', 'gluestreaming'],
   },
 ];

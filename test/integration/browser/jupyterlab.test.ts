@@ -190,6 +190,11 @@ test('JupyterLab 4 in Chromium: launcher, cells, errors, interrupt and completio
       );
       const text = await markdown.innerText();
       assert.match(text, /%stop_session/);
+      // Placeholders and patterns render as written (issue 7.9), not as tags or eaten escapes.
+      assert.ok(text.includes('<prefix>-<id>'), 'the session id prefix placeholder is shown');
+      assert.ok(text.includes('^(\\w+\\.)+\\w+$'), 'the Glue version pattern keeps its backslashes');
+      assert.ok(text.includes('%session_type <session-type>'), 'usage placeholders are shown');
+      await markdown.screenshot({ path: path.join(shots, 'jupyterlab-help.png') });
     });
 
     await step(t, 'a two-line cell prints 42', async () => {

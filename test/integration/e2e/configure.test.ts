@@ -109,7 +109,7 @@ describe('%%configure through jupyter_client', () => {
       ['python', { code: `%%configure -f\n${python}` }],
       ['second session', { code: 'print("python session")' }],
       ['too many', { code: '%%configure\n{"max_capacity": 3}' }],
-      ['conflict', { code: '%stop_session\nprint("needs a new session")' }],
+      ['still workers', { code: '%stop_session\nprint("needs a new session")' }],
     ];
     const d = await drive(t, {
       kernelEnv: {
@@ -142,7 +142,7 @@ describe('%%configure through jupyter_client', () => {
     assertError(cell('not a dict'), 'UsageError', 'a list body');
     const empty = assertError(cell('empty'), 'UsageError', 'an empty body');
     assert.match(empty.evalue ?? '', /No configuration values were provided/);
-    assert.equal(e2e.calls('CreateSession').length, 2, 'only the two good sessions were created');
+    assert.equal(e2e.calls('CreateSession').length, 3, 'only the three good sessions were created');
     assert.equal(
       e2e.calls().filter((c) => c.seq < e2e.calls('CreateSession')[0].seq && c.service === 'glue').length,
       0,
@@ -207,17 +207,67 @@ describe('%%configure through jupyter_client', () => {
     );
     assert.deepEqual({ from: b.Tags.from, second: b.Tags.second }, { from: 'configure', second: 'yes' });
 
-    // max_capacity with workers and worker type is refused at creation, before CreateSession.
-    assertOk(cell('too many'), 'max_capacity accepted on its own');
+    // max_capacity with workers already set is refused at the magic (issue 9.11): nothing is
+    // stored, and the next session still has the workers.
+    const tooMany = assertError(cell('too many'), 'ConfigError', 'max_capacity with workers');
     assert.match(
-      stderr(cell('too many')),
-      /already connected to a session .*the new setting applies to the next session/s,
+      tooMany.evalue ?? '',
+      /max_capacity cannot be set together with worker_type \(worker_type was set by %%configure key "worker_type"\).*Nothing was changed/s,
     );
-    const conflict = assertError(cell('conflict'), 'ConfigError', 'capacity conflict');
-    assert.match(
-      conflict.evalue ?? '',
-      /Either max_capacity or worker_type and number_of_workers must be set, but not both/,
+    assertOk(cell('still workers'), 'a session with the workers');
+    const c = requestOf(creates, 2) as unknown as CreateRequest;
+    assert.equal(c.MaxCapacity, undefined);
+    assert.equal(c.NumberOfWorkers, 2);
+    assert.equal(e2e.calls('CreateSession').length, 3, 'no fourth CreateSession');
+  });
+
+  // Issue 7.4 and 7.9: one-line bodies as %help shows them, values shown with their types,
+  // and -f stopping the live session so that the next one gets the new configuration.
+  test('%%configure -f stops the session; without -f the change waits for the next one', async (t) => {
+    const since = e2e.lastSeq();
+    const d = await drive(t, {
+      kernelEnv: e2e.baseEnv(),
+      steps: [
+        { code: '%%configure {"number_of_workers": 2, "worker_type": "G.1X"}' },
+        { code: 'print("first")' },
+        { code: '%%configure {"idle_timeout": 120}' },
+        { code: '%%configure -f {"idle_timeout": "90"}  # restart with it' },
+        { code: 'print("second")' },
+        { code: "%%tags {'team': 'one-line'}" },
+      ],
+    });
+    if (!d) return;
+    const [workers, first, later, force, second, tags] = d.results;
+    assertOk(workers, 'one-line %%configure');
+    assert.equal(
+      stdout(workers).trim(),
+      'The following configurations have been updated: {"number_of_workers":2,"worker_type":"G.1X"}',
     );
-    assert.equal(e2e.calls('CreateSession').length, 2, 'no third CreateSession');
+    assertOk(first, 'first session');
+    const creates = e2e.calls('CreateSession', since);
+    const firstId = (requestOf(creates, 0) as unknown as CreateRequest).Id;
+
+    assertOk(later, '%%configure without -f');
+    assert.match(stdout(later), /updated: \{"idle_timeout":120\}/);
+    assert.match(stderr(later), /already connected to a session .*applies to the next session/s);
+
+    assertOk(force, '%%configure -f');
+    assert.match(stdout(force), /updated: \{"idle_timeout":90\}/, 'the value with its type, not "90"');
+    assert.match(stdout(force), new RegExp(`Stopped the current session \\(${firstId}\\) \\(-f\\)`));
+    assert.doesNotMatch(stderr(force), /already connected/);
+    assert.deepEqual(
+      e2e.calls('StopSession', since).map((c) => c.request?.Id),
+      [firstId],
+      'only -f stopped the first session',
+    );
+
+    assertOk(second, 'second session');
+    assert.equal(creates.length, 2);
+    const b = requestOf(creates, 1) as unknown as CreateRequest;
+    assert.notEqual(b.Id, firstId);
+    assert.equal(b.IdleTimeout, 90);
+    assert.equal(b.NumberOfWorkers, 2);
+    assertOk(tags, 'one-line %%tags');
+    assert.match(stdout(tags), /Tag \{"team":"one-line"\} added to the current session and for new sessions/);
   });
 });

@@ -172,6 +172,10 @@ describe('role discovery, owner tag and %%assume_role through jupyter_client', (
     const refused = assertError(foreign, /AccessDenied/, 'a role of another account');
     assert.match(refused.evalue ?? '', /ForeignRole/);
     const bad = assertError(notArn, 'UsageError', 'not an ARN');
-    assert.match(bad.evalue ?? '', /Invalid role ARN "not-an-arn".*Accepted: an IAM role ARN/);
+    assert.match(
+      bad.evalue ?? '',
+      /%%assume_role: must be at least 20 characters long.*Accepted: an IAM role ARN/,
+    );
+    assert.doesNotMatch(bad.evalue ?? '', /not-an-arn/, 'the body is not echoed: it may hold a secret');
   });
 });

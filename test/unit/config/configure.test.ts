@@ -231,7 +231,10 @@ describe('%%assume_role', () => {
     assert.match(e.message, /did you mean "aws_secret_access_key"/);
     assert.match(e.message, /aws_secret_access_key is missing/);
     assert.doesNotMatch(e.message, /SECRETVALUE/);
-    assert.throws(() => parseAssumeRoleCell('"GlueRole"'), /%%assume_role: must be at least 20 characters long/);
+    assert.throws(
+      () => parseAssumeRoleCell('"GlueRole"'),
+      /%%assume_role: must be at least 20 characters long/,
+    );
     assert.throws(() => parseAssumeRoleCell('{aws_access_key_id = "x"}'), /could not be parsed at line 1/);
     assert.throws(() => parseAssumeRoleCell('[1]'), /expected a role ARN string or a dict/);
     assert.throws(() => parseAssumeRoleCell(''), /no role or credentials/);

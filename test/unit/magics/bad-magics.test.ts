@@ -129,3 +129,30 @@ describe('the corpus of bad magic lines and bodies', () => {
     });
   }
 });
+
+// The same kernel path for lines written as people write them (issue 8.5): a comment after
+// the argument is dropped for every line magic; a # inside a value stays.
+describe('magic lines with comments', () => {
+  it('applies the value before the comment, and keeps a # inside a value', async () => {
+    const { interpreter, settings } = kernel();
+    const { outcome, out } = await run(
+      interpreter,
+      [
+        '%worker_type G.2X  # bigger workers',
+        '%number_of_workers 4\t# four',
+        '%session_id_prefix team#1',
+        '%idle_timeout 30 # minutes',
+        '%extra_py_files s3://bucket/a.py,s3://bucket/b.py  # two files',
+        '%%configure {"--conf": "spark.x=#1"}  # a job argument',
+      ].join('\n'),
+    );
+    assert.equal(outcome.status, 'ok', JSON.stringify(out.errors));
+    assert.equal(settings.get('worker_type')?.value, 'G.2X');
+    assert.equal(settings.get('number_of_workers')?.value, 4);
+    assert.equal(settings.get('session_id_prefix')?.value, 'team#1');
+    assert.equal(settings.get('idle_timeout')?.value, 30);
+    assert.deepEqual(settings.get('extra_py_files')?.value, ['s3://bucket/a.py', 's3://bucket/b.py']);
+    assert.deepEqual(settings.jobArguments(), { '--conf': 'spark.x=#1' });
+    assert.match(out.streams.join(''), /Setting new worker type to: G\.2X\n/);
+  });
+});

@@ -48,3 +48,23 @@ test('a magic-only or empty cell has no code', () => {
   assert.equal(splitCell('%help').code, '');
   assert.equal(splitCell('\n  \n# only a comment\n').code, '');
 });
+
+// Issue 8.5: a "#" after whitespace ends a magic's argument, as in Python, for every magic.
+test('a trailing # comment is not part of a magic argument; a # inside a value is', () => {
+  const split = splitCell(
+    [
+      '%worker_type G.2X  # bigger workers',
+      '%session_id_prefix team#1',
+      '%region\tus-east-1\t# tab-separated',
+      '%iam_role "arn:aws:iam::1:role/a # b"  # quoted # stays',
+      "%spark_conf it's=ok # the apostrophe is not a quote",
+      '%number_of_workers # nothing',
+      '%%configure {"session_id_prefix": "a # b"}  # one-line body',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    split.lineMagics.map((m) => m.argText),
+    ['G.2X', 'team#1', 'us-east-1', '"arn:aws:iam::1:role/a # b"', "it's=ok", ''],
+  );
+  assert.equal(split.cellMagic?.argText, '{"session_id_prefix": "a # b"}');
+});
