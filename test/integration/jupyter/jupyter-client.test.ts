@@ -132,3 +132,83 @@ it('jupyter_client.BlockingKernelClient drives the server', { timeout: 90_000 },
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// jupyter_client's own Session signs one execute_request; the script sends those exact frames three
+// times on shell and three times on control, then runs a fresh cell, and reports every stream.
+const REPLAY_SCRIPT = String.raw`
+import json, sys, zmq
+from jupyter_client import BlockingKernelClient
+
+kc = BlockingKernelClient(connection_file=sys.argv[1])
+kc.load_connection_file()
+kc.start_channels()
+kc.wait_for_ready(timeout=30)
+msg = kc.session.msg("execute_request", {"code": "print:replayed", "silent": False, "store_history": True,
+                                         "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+frames = kc.session.serialize(msg)
+ctx = zmq.Context.instance()
+sockets = []
+for channel in ("shell", "control"):
+    s = ctx.socket(zmq.DEALER)
+    s.connect(kc._make_url(channel))
+    sockets.append(s)
+for _ in range(3):
+    for s in sockets:
+        s.send_multipart(frames)
+texts = []
+def read_until_idle(msg_id):
+    while True:
+        m = kc.get_iopub_msg(timeout=15)
+        if m["msg_type"] == "stream":
+            texts.append(m["content"]["text"])
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle" and m["parent_header"].get("msg_id") == msg_id:
+            return
+read_until_idle(msg["header"]["msg_id"])
+read_until_idle(kc.execute("print:after"))
+print(json.dumps({"texts": texts}))
+sys.stdout.flush()
+for s in sockets:
+    s.close(linger=0)
+kc.shutdown()
+kc.stop_channels()
+`;
+
+it(
+  'a message replayed with jupyter_client (same signed frames, shell and control) runs once',
+  { timeout: 90_000 },
+  async (t) => {
+    const python = need(t, jupyterPython(), "Debian's python3-jupyter-client");
+    if (!python) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-kernel-replay-'));
+    const connectionFile = path.join(dir, 'kernel.json');
+    const scriptFile = path.join(dir, 'replay.py');
+    fs.writeFileSync(
+      connectionFile,
+      JSON.stringify({ ...(await newConnectionInfo()), kernel_name: 'fake' }),
+      {
+        mode: 0o600,
+      },
+    );
+    fs.writeFileSync(scriptFile, REPLAY_SCRIPT);
+    const kernel = spawn(
+      process.execPath,
+      [path.join(__dirname, 'fixtures', 'fake-kernel.js'), connectionFile],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let kernelStderr = '';
+    kernel.stderr?.on('data', (d: Buffer) => (kernelStderr += d.toString()));
+    try {
+      const driven = await run(python, [scriptFile, connectionFile], 60_000);
+      assert.equal(driven.code, 0, `python failed:\n${driven.stderr}\nkernel:\n${kernelStderr}`);
+      const { texts } = JSON.parse(driven.stdout.trim().split('\n').at(-1) as string) as { texts: string[] };
+      assert.deepEqual(texts, ['replayed\n', 'after\n'], 'the replayed request ran once; the next cell ran');
+      assert.equal(await exited(kernel, 10_000), 0, `kernel did not exit cleanly:\n${kernelStderr}`);
+      assert.equal(kernelStderr.match(/replayed message/g)?.length, 1, `logged once:\n${kernelStderr}`);
+    } finally {
+      if (kernel.exitCode === null) kernel.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
