@@ -10,7 +10,7 @@ STEP is one of
     {"code": "...", "timeout": 120}                   execute a cell and wait for its reply
     {"code": "...", "interrupt_after": 2.0}           execute, then km.interrupt_kernel() after N s
     {"sleep": 3.5}                                    wait
-    {"admin": "POST", "path": "sessions/{ready}/timeout"}
+    {"admin": "POST", "path": "sessions/{ready}/timeout", "body": {...}}
                                                       call the emulator's admin path; {ready} is the
                                                       id of the newest READY session
     {"restart": true}                                 km.restart_kernel() (graceful), wait for ready
@@ -116,7 +116,7 @@ def run_cell(km, kc, step):
     return result
 
 
-def admin(endpoint, method, path):
+def admin(endpoint, method, path, body=None):
     if "{ready}" in path:
         with urllib.request.urlopen(endpoint + "/_emulator/sessions", timeout=10) as r:
             sessions = json.load(r)["sessions"]
@@ -124,7 +124,7 @@ def admin(endpoint, method, path):
         if not ready:
             raise RuntimeError("no READY session for %s" % path)
         path = path.replace("{ready}", ready[-1])
-    req = urllib.request.Request(endpoint + "/_emulator/" + path, method=method, data=b"{}" if method != "GET" else None,
+    req = urllib.request.Request(endpoint + "/_emulator/" + path, method=method, data=json.dumps(body or {}).encode() if method != "GET" else None,
                                  headers={"content-type": "application/json"})
     with urllib.request.urlopen(req, timeout=10) as r:
         return {"admin": path, "status": r.status, "body": json.load(r)}
@@ -148,7 +148,7 @@ def main():
                 time.sleep(step["sleep"])
                 results.append({"slept": step["sleep"]})
             elif "admin" in step:
-                results.append(admin(spec["endpoint"], step["admin"], step["path"]))
+                results.append(admin(spec["endpoint"], step["admin"], step["path"], step.get("body")))
             elif step.get("restart"):
                 started = time.monotonic()
                 km.restart_kernel(now=False)

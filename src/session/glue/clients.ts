@@ -71,7 +71,7 @@ export function memoizeCredentials(
 ): RefreshableCredentials {
   if (typeof provider !== 'function') {
     const fixed = async (): Promise<AwsCredentialIdentity> => provider;
-    return Object.assign(fixed, { refresh: fixed });
+    return Object.assign(fixed, { refresh: fixed, memoized: true });
   }
   let value: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
@@ -94,6 +94,9 @@ export function memoizeCredentials(
       value = undefined;
       return fetch(true);
     },
+    // Tells the SDK clients this provider caches already, so they ask it on every request
+    // instead of keeping a copy of their own that refresh() could not reach.
+    memoized: true,
   });
 }
 

@@ -53,7 +53,7 @@ export interface CellResult {
 export type Step =
   | { code: string; timeout?: number; interrupt_after?: number }
   | { sleep: number }
-  | { admin: 'POST' | 'GET'; path: string }
+  | { admin: 'POST' | 'GET'; path: string; body?: Record<string, unknown> }
   | { restart: true }
   | { shutdown: true };
 
