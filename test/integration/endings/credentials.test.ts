@@ -2,8 +2,9 @@
 // keys, an assumed role) and a session runner that is killed. Each cell ends within a bound
 // with a clear outcome, and the next cell works.
 import assert from 'node:assert/strict';
+import * as os from 'node:os';
 import { describe, test } from 'node:test';
-import { ACCOUNT, assertError, assertOk, drive, startE2E, stdout } from '../e2e/harness';
+import { ACCOUNT, assertError, assertOk, drive, startE2E, stderr, stdout } from '../e2e/harness';
 
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/OtherRole`;
 
@@ -117,6 +118,37 @@ describe('credential and runner faults through jupyter_client', () => {
       );
       assertOk(next, 'the next cell works');
       assert.match(stdout(next), /next/);
+    } finally {
+      await e2e.stop();
+    }
+  });
+
+  test('an endpoint that is plain http to another host, and NODE_TLS_REJECT_UNAUTHORIZED=0: warned once, in the cell', async (t) => {
+    const address = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const e2e = await startE2E(address ? { host: '0.0.0.0' } : {});
+    try {
+      const port = new URL(e2e.emulator.endpoint).port;
+      const kernelEnv: Record<string, string> = { ...e2e.baseEnv(), NODE_TLS_REJECT_UNAUTHORIZED: '0' };
+      if (address) kernelEnv.AWS_ENDPOINT_URL_GLUE = `http://${address}:${port}`;
+      const d = await drive(t, {
+        kernelEnv,
+        steps: [{ code: 'print("one")' }, { code: '%stop_session' }, { code: 'print("two")' }],
+      });
+      if (!d) return;
+      const [one, , two] = d.results;
+      assertOk(one, 'first cell');
+      assertOk(two, 'after a new session');
+      assert.equal(stderr(one).match(/NODE_TLS_REJECT_UNAUTHORIZED=0 is set/g)?.length, 1, stderr(one));
+      if (address)
+        assert.match(
+          stderr(one),
+          new RegExp(`http://${address.replace(/\./g, '\\.')}:${port} is plain http to another host`),
+        );
+      else
+        t.diagnostic('no non-loopback IPv4 address: the plain-http warning is checked by the unit test only');
+      assert.doesNotMatch(stderr(two), /NODE_TLS_REJECT_UNAUTHORIZED|plain http/, 'said once');
     } finally {
       await e2e.stop();
     }
