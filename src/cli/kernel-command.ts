@@ -10,7 +10,13 @@ import {
 } from '../jupyter';
 import type { Interpreter } from '../jupyter/interpreter';
 import { DeferredInterpreter, kernelInfoFor } from '../kernel/kernel-info';
-import { createLogger, parseLogLevel, redactor, type Logger } from '../log/logger';
+import {
+  createLogger,
+  parseLogLevel,
+  redactor,
+  registerEnvironmentSecrets,
+  type Logger,
+} from '../log/logger';
 import type { KernelKind } from '../session/kinds';
 
 export interface KernelCommandOptions {
@@ -74,6 +80,7 @@ export async function runKernel(options: KernelCommandOptions): Promise<number> 
   );
   const connection = await readConnectionFile(options.connectionFile);
   redactor.register(connection.key);
+  registerEnvironmentSecrets(env);
 
   // The banner names the backend from the environment; ~/.aws/config may still change it, and
   // %status always tells the truth.

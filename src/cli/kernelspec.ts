@@ -87,6 +87,15 @@ export function kernelSpecFor(kind: KernelKind, extraEnv: Record<string, string>
 export interface InstalledSpec {
   name: string;
   dir: string;
+  /** kernel.json is readable by its owner only, because --env put a secret in it. */
+  private: boolean;
+}
+
+const SECRET_NAME = /secret|token|password|passwd|credential|private|(^|_)key$/i;
+
+/** The --env names that hold secrets (their kernel.json is then written 0600). */
+export function secretEnvNames(extraEnv: Record<string, string>): string[] {
+  return Object.keys(extraEnv).filter((name) => SECRET_NAME.test(name));
 }
 
 export function installKernelSpecs(
@@ -100,15 +109,18 @@ export function installKernelSpecs(
     const dir = path.join(base, KIND_INFO[kind].specName);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, 'kernel.json'),
-      JSON.stringify(kernelSpecFor(kind, extraEnv), null, 2) + '\n',
-    );
+    // kernel.json is world-readable by default; with a secret in its env only its owner may read it.
+    const secret = secretEnvNames(extraEnv).length > 0;
+    const file = path.join(dir, 'kernel.json');
+    fs.writeFileSync(file, JSON.stringify(kernelSpecFor(kind, extraEnv), null, 2) + '\n', {
+      mode: secret ? 0o600 : 0o644,
+    });
+    if (secret) fs.chmodSync(file, 0o600);
     for (const logo of ['logo-32x32.png', 'logo-64x64.png', 'logo-svg.svg']) {
       const source = path.join(assets, logo);
       if (fs.existsSync(source)) fs.copyFileSync(source, path.join(dir, logo));
     }
-    return { name: KIND_INFO[kind].specName, dir };
+    return { name: KIND_INFO[kind].specName, dir, private: secret };
   });
 }
 
@@ -122,7 +134,7 @@ export function uninstallKernelSpecs(
     const dir = path.join(base, KIND_INFO[kind].specName);
     if (fs.existsSync(path.join(dir, 'kernel.json'))) {
       fs.rmSync(dir, { recursive: true, force: true });
-      removed.push({ name: KIND_INFO[kind].specName, dir });
+      removed.push({ name: KIND_INFO[kind].specName, dir, private: false });
     }
   }
   return removed;

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { KERNEL_VERSION } from '../kernel/version';
 import type { KernelKind } from '../session/kinds';
-import { installKernelSpecs, uninstallKernelSpecs, type InstallScope } from './kernelspec';
+import { installKernelSpecs, secretEnvNames, uninstallKernelSpecs, type InstallScope } from './kernelspec';
 import type { SessionsAwsOptions, SessionsListOptions } from './sessions-command';
 import type { SetupOptions } from './setup-command';
 
@@ -68,6 +68,12 @@ export function buildProgram(): Command {
         if (options.backend) env.glue_backend = options.backend;
         for (const spec of installKernelSpecs(scopeFrom(options), env))
           console.log(`Installed kernelspec ${spec.name} in ${spec.dir}`);
+        const secrets = secretEnvNames(env);
+        if (secrets.length > 0)
+          console.log(
+            `kernel.json holds ${secrets.join(', ')}: it is readable by you only (mode 0600). ` +
+              'Prefer a profile in ~/.aws/credentials (%profile) to keys in a kernelspec.',
+          );
       },
     );
 

@@ -49,6 +49,20 @@ export class Redactor {
 
 export const redactor = new Redactor();
 
+/** Environment variables whose values are secrets (keys, session tokens, passwords, the admin token). */
+const SECRET_ENV_NAME = /secret|token|password|passwd|credential|private|(^|_)key$/i;
+
+/**
+ * Registers the value of every secret-named environment variable with the redactor, whatever
+ * its shape (an emulator key or an admin token does not look like an AWS secret).
+ */
+export function registerEnvironmentSecrets(env: NodeJS.ProcessEnv, into: Redactor = redactor): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (SECRET_ENV_NAME.test(name) && name !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED')
+      into.register(value);
+  }
+}
+
 export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'warn'): LogLevel {
   const v = (value ?? '').trim().toLowerCase();
   if (v === 'warning') return 'warn';

@@ -11,7 +11,7 @@ STEP is one of
     {"code": "...", "interrupt_after": 2.0}           execute, then km.interrupt_kernel() after N s
     {"code": "...", "updates": true}                  also record update_display_data outputs
     {"sleep": 3.5}                                    wait
-    {"admin": "POST", "path": "sessions/{ready}/timeout"}
+    {"admin": "POST", "path": "sessions/{ready}/timeout", "body": {...}}
                                                       call the emulator's admin path; {ready} is the
                                                       id of the newest READY session
     {"restart": true}                                 km.restart_kernel() (graceful), wait for ready
@@ -125,7 +125,7 @@ def run_cell(km, kc, step):
     return result
 
 
-def admin(endpoint, token, method, path):
+def admin(endpoint, token, method, path, body=None):
     if "{ready}" in path:
         with urllib.request.urlopen(endpoint + "/_emulator/sessions", timeout=10) as r:
             sessions = json.load(r)["sessions"]
@@ -133,7 +133,7 @@ def admin(endpoint, token, method, path):
         if not ready:
             raise RuntimeError("no READY session for %s" % path)
         path = path.replace("{ready}", ready[-1])
-    req = urllib.request.Request(endpoint + "/_emulator/" + path, method=method, data=b"{}" if method != "GET" else None,
+    req = urllib.request.Request(endpoint + "/_emulator/" + path, method=method, data=json.dumps(body or {}).encode() if method != "GET" else None,
                                  headers={"content-type": "application/json", "authorization": "Bearer %s" % token})
     with urllib.request.urlopen(req, timeout=10) as r:
         return {"admin": path, "status": r.status, "body": json.load(r)}
@@ -157,7 +157,7 @@ def main():
                 time.sleep(step["sleep"])
                 results.append({"slept": step["sleep"]})
             elif "admin" in step:
-                results.append(admin(spec["endpoint"], spec.get("admin_token"), step["admin"], step["path"]))
+                results.append(admin(spec["endpoint"], spec.get("admin_token"), step["admin"], step["path"], step.get("body")))
             elif step.get("restart"):
                 started = time.monotonic()
                 km.restart_kernel(now=False)

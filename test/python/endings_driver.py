@@ -47,7 +47,7 @@ def main():
             elif "sleep" in step:
                 time.sleep(step["sleep"])
             elif "admin" in step:
-                out["results"].append(admin(spec["endpoint"], step["admin"], step["path"]))
+                out["results"].append(admin(spec["endpoint"], step["admin"], step["path"], step.get("body")))
         ending = spec["ending"]
         if "during" in spec:
             msg_id = kc.execute(spec["during"], store_history=True, allow_stdin=False)

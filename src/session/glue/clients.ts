@@ -13,6 +13,7 @@ import type { GlueClient } from '@aws-sdk/client-glue';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { redactor } from '../../log/logger';
 import { rawStatementOutputPlugin } from './raw-output';
 
 /** Where the credentials come from, besides the default chain. */
@@ -70,14 +71,16 @@ export function memoizeCredentials(
   now: () => number = Date.now,
 ): RefreshableCredentials {
   if (typeof provider !== 'function') {
+    registerSecrets(provider);
     const fixed = async (): Promise<AwsCredentialIdentity> => provider;
-    return Object.assign(fixed, { refresh: fixed });
+    return Object.assign(fixed, { refresh: fixed, memoized: true });
   }
   let value: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
   const fetch = (forceRefresh: boolean): Promise<AwsCredentialIdentity> =>
     (pending ??= provider(forceRefresh ? { forceRefresh: true } : undefined)
       .then((v) => {
+        registerSecrets(v);
         value = v;
         return v;
       })
@@ -94,7 +97,16 @@ export function memoizeCredentials(
       value = undefined;
       return fetch(true);
     },
+    // Tells the SDK clients this provider caches already, so they ask it on every request
+    // instead of keeping a copy of their own that refresh() could not reach.
+    memoized: true,
   });
+}
+
+/** Every secret the kernel learns is masked in its log, whatever its shape. */
+function registerSecrets(c: AwsCredentialIdentity): void {
+  redactor.register(c.secretAccessKey);
+  redactor.register(c.sessionToken);
 }
 
 export type GlueModule = typeof import('@aws-sdk/client-glue');

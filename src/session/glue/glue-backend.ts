@@ -33,6 +33,7 @@ import {
   type AwsClientSettings,
 } from './clients';
 import type { ActiveSession, GlueContext } from './context';
+import { effectiveGlueEndpoint, endpointTrustWarnings } from './endpoint-trust';
 import { kernelError } from './errors';
 import type { CallerIdentity } from './identity';
 import {
@@ -72,6 +73,8 @@ export interface GlueBackendOptions {
   stopTimeoutMs?: number;
   schedules?: { statement?: PollSchedule; session?: PollSchedule; cancel?: PollSchedule };
   retry?: Partial<RetryPolicy>;
+  /** The environment the SDK reads (AWS_ENDPOINT_URL_GLUE, NODE_TLS_REJECT_UNAUTHORIZED); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Start a session watchdog that stops the session if this process dies (default false). */
   watchdog?: boolean;
   /** Replaces createClients (tests). */
@@ -94,6 +97,7 @@ export class GlueBackend implements Backend, SessionOperations {
   /** What the modules see of this backend. */
   private readonly ctx: GlueContext;
   private readonly watchdog?: SessionWatchdog;
+  private readonly trustWarned = new Set<string>();
 
   constructor(private readonly options: GlueBackendOptions) {
     this.provider = options.sessionRequest;
@@ -239,7 +243,18 @@ export class GlueBackend implements Backend, SessionOperations {
       notify.warn(this.endedNote);
       this.endedNote = undefined;
     }
+    this.warnAboutTrust((await this.clients()).settings.endpoint, notify);
     return createSession(this.ctx, () => this.provider, notify, signal);
+  }
+
+  /** Says once per warning, in the cell, what is unsafe about the endpoint or TLS settings. */
+  private warnAboutTrust(endpoint: string | undefined, notify: BackendNotifier): void {
+    const env = this.options.env ?? process.env;
+    for (const warning of endpointTrustWarnings(effectiveGlueEndpoint(endpoint, env), env)) {
+      if (this.trustWarned.has(warning)) continue;
+      this.trustWarned.add(warning);
+      notify.warn(warning);
+    }
   }
 
   // ---- %status, stop, close ------------------------------------------------------------------

@@ -57,7 +57,7 @@ export interface CellResult {
 export type Step =
   | { code: string; timeout?: number; interrupt_after?: number; updates?: boolean }
   | { sleep: number }
-  | { admin: 'POST' | 'GET'; path: string }
+  | { admin: 'POST' | 'GET'; path: string; body?: Record<string, unknown> }
   | { restart: true }
   | { shutdown: true };
 
