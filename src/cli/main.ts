@@ -112,7 +112,10 @@ export function buildProgram(): Command {
         .choices(['local', 'emulator', 'glue'])
         .default('emulator'),
     )
-    .option('--python <path>', 'Python for the local runner / emulator sessions')
+    .option(
+      '--python <path>',
+      "Python for the local runner / emulator sessions, used as is (default: glue_python, else glue-kernel's managed environment)",
+    )
     .option('--cell-timeout <seconds>', 'give up on a cell after this long (0 = never)', parseInteger, 600)
     .option('--allow-errors', 'keep going after a cell fails (exit status stays 0)')
     .action(async (notebook: string, options: RunCommandOptions) => {
@@ -163,7 +166,10 @@ export function buildProgram(): Command {
     )
     .option('--provision-ms <ms>', 'how long a session stays PROVISIONING', parseInteger)
     .option('--minute-ms <ms>', 'how long an emulated minute lasts (timeouts)', parseInteger)
-    .option('--python <path>', 'Python that runs the statements')
+    .option(
+      '--python <path>',
+      "Python that runs the statements, used as is (default: glue-kernel's managed environment)",
+    )
     .action(async (options: EmulatorCommandOptions) => {
       const { runEmulatorCommand } = await import('./emulator-command');
       process.exitCode = await runEmulatorCommand(options);
