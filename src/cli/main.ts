@@ -118,7 +118,10 @@ export function buildProgram(): Command {
         .choices(['local', 'emulator', 'glue'])
         .default('emulator'),
     )
-    .option('--python <path>', 'Python for the local runner / emulator sessions')
+    .option(
+      '--python <path>',
+      "Python for the local runner / emulator sessions, used as is (default: glue_python, else glue-kernel's managed environment)",
+    )
     .option('--cell-timeout <seconds>', 'give up on a cell after this long (0 = never)', parseInteger, 600)
     .option('--allow-errors', 'keep going after a cell fails (exit status stays 0)')
     .option(
@@ -176,7 +179,10 @@ export function buildProgram(): Command {
     )
     .option('--provision-ms <ms>', 'how long a session stays PROVISIONING', parseInteger)
     .option('--minute-ms <ms>', 'how long an emulated minute lasts (timeouts)', parseInteger)
-    .option('--python <path>', 'Python that runs the statements')
+    .option(
+      '--python <path>',
+      "Python that runs the statements, used as is (default: glue-kernel's managed environment)",
+    )
     .option('--keep-statements <n>', 'finished statements kept per session (default 1000)', parseInteger)
     .option('--keep-calls <n>', 'API calls kept in the admin call log (default 10000)', parseInteger)
     .action(async (options: EmulatorCommandOptions) => {

@@ -765,7 +765,7 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     env: envNames('glue_python'),
     configKeys: ['glue_python'],
     configureKeys: [],
-    help: 'Python of the local runner (local backend, emulator sessions), used as is; unset: glue-kernel’s managed environment with DuckDB, pandas and matplotlib, created on first use.',
+    help: 'Python of the local backend’s runner, used as is; unset: glue-kernel’s managed environment (DuckDB, pandas, matplotlib), created on first use.',
     mapsTo: 'kernel: local runner',
     scope: 'kernel',
   },
