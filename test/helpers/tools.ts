@@ -36,6 +36,11 @@ export function runnerPython(): string {
   return fs.existsSync(venv) ? venv : 'python3';
 }
 
+/** The runner Python when it can import the modules (e.g. matplotlib, duckdb), else undefined. */
+export function runnerPythonWith(modules: string[]): string | undefined {
+  return pythonHas(runnerPython(), modules) ? runnerPython() : undefined;
+}
+
 export function hasExecutable(name: string): boolean {
   return spawnSync('which', [name], { stdio: 'ignore' }).status === 0;
 }

@@ -177,7 +177,10 @@ describe('magic lines', () => {
     assert.equal(out.Status, 'error');
     assert.equal(out.ErrorName, 'MagicError');
     // Without matplotlib the message names the missing module; with it, the wrong type.
-    assert.match(out.ErrorValue ?? '', /matplotlib is not installed|expects a matplotlib Figure.*got int/);
+    assert.match(
+      out.ErrorValue ?? '',
+      /matplotlib, which is not installed|expects a matplotlib Figure.*got int/,
+    );
     assert.equal(out.Data?.TextPlain, 'before');
     assert.equal((await run('notfig')).Data?.TextPlain, '3');
   });
