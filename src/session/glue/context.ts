@@ -17,6 +17,8 @@ export interface ActiveSession {
   requested?: CreateSessionRequest;
   /** When the session was created (Date.now() ms): "ready after" counts from here. */
   startedAt: number;
+  /** The session's statement numbers (output ExecutionCount) → the kernel's execution counts. */
+  cellLabels?: Map<number, number>;
   /** The Spark UI (GetDashboardUrl), once asked: a URL, or null when the service would not say. */
   dashboardUrl?: string | null;
 }
