@@ -45,13 +45,12 @@ export function sessionsRows(
   options: { markCurrent?: boolean } = {},
 ): string[][] {
   return entries.map((e) => [
-      options.markCurrent && e.current ? `${e.id} *` : e.id,
-      e.status,
-      e.glueVersion ?? '-',
-      formatCapacity(e),
-      e.idleTimeout !== undefined ? `${e.idleTimeout} min` : '-',
-      formatCreated(e.createdOn),
-      formatAge(e.createdOn, now),
-    ]);
+    options.markCurrent && e.current ? `${e.id} *` : e.id,
+    e.status,
+    e.glueVersion ?? '-',
+    formatCapacity(e),
+    e.idleTimeout !== undefined ? `${e.idleTimeout} min` : '-',
+    formatCreated(e.createdOn),
+    formatAge(e.createdOn, now),
+  ]);
 }
-
