@@ -258,7 +258,9 @@ export function stopSessionsCommand(
       } catch (err) {
         return { ok: false, message: messageOf(err) };
       }
-      return { ok: true, message: notes[notes.length - 1] ?? `Stopped session ${id}.` };
+      // What the stop said after "Stopping session…": the outcome, then the usage and its cost.
+      const said = notes.filter((n) => !n.startsWith('Stopping session'));
+      return { ok: true, message: said.length > 0 ? said.join('\n') : `Stopped session ${id}.` };
     });
   });
 }
