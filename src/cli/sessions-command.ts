@@ -11,7 +11,7 @@
 //  - `list` shows what its listSessions returns: id, status, creation time;
 //  - `stop <id>` is reconnect(id) (GetSession: it must be READY or PROVISIONING) + stopSession();
 //  - `delete <id>` is deleteSession(id).
-import { textTable } from '../text/text-table';
+import { sessionsTable } from '../session/sessions-table';
 import { DEFAULT_PROFILE, loadConfigFile, SettingsStore, type Env } from '../config';
 import { GlueBackend, GlueKernelError, type AwsClientSettings, type SessionListEntry } from '../session/glue';
 
@@ -150,47 +150,6 @@ export interface SessionJson {
   IdleTimeout?: number;
 }
 
-/** "2 × G.1X", "5 DPU", or "-". */
-function formatCapacity(e: SessionListEntry): string {
-  if (e.numberOfWorkers !== undefined && e.workerType) return `${e.numberOfWorkers} × ${e.workerType}`;
-  if (e.maxCapacity !== undefined) return `${e.maxCapacity} DPU`;
-  return '-';
-}
-
-function formatCreated(date: Date | undefined): string {
-  return date
-    ? date
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, 'Z')
-    : '-';
-}
-
-function formatAge(date: Date | undefined, now: number): string {
-  if (!date) return '-';
-  const minutes = Math.max(0, Math.floor((now - date.getTime()) / 60_000));
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ${minutes % 60}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
-
-export function sessionsTable(entries: readonly SessionListEntry[], now: number): string {
-  return textTable(
-    ['Id', 'Status', 'Glue', 'Capacity', 'IdleTimeout', 'CreatedOn', 'Age'],
-    entries.map((e) => [
-      e.id,
-      e.status,
-      e.glueVersion ?? '-',
-      formatCapacity(e),
-      e.idleTimeout !== undefined ? `${e.idleTimeout} min` : '-',
-      formatCreated(e.createdOn),
-      formatAge(e.createdOn, now),
-    ]),
-    { rule: false },
-  );
-}
-
 export function listSessionsCommand(
   options: SessionsListOptions,
   io: SessionsIo = processIo,
@@ -299,7 +258,9 @@ export function stopSessionsCommand(
       } catch (err) {
         return { ok: false, message: messageOf(err) };
       }
-      return { ok: true, message: notes[notes.length - 1] ?? `Stopped session ${id}.` };
+      // What the stop said after "Stopping session…": the outcome, then the usage and its cost.
+      const said = notes.filter((n) => !n.startsWith('Stopping session'));
+      return { ok: true, message: said.length > 0 ? said.join('\n') : `Stopped session ${id}.` };
     });
   });
 }

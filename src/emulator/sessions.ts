@@ -683,7 +683,8 @@ export class SessionManager {
   dashboardBase = 'http://127.0.0.1';
 
   getDashboardUrl(resourceId: string, resourceType: string): { Url: string } {
-    if (resourceType !== 'SESSION') throw notFound(`Job ${resourceId} not found (the emulator has sessions only).`);
+    if (resourceType !== 'SESSION')
+      throw notFound(`Job ${resourceId} not found (the emulator has sessions only).`);
     const s = this.get(resourceId);
     const path = `${DASHBOARD_PREFIX}${encodeURIComponent(s.id)}`;
     return { Url: `${this.dashboardBase}${path}?token=${s.dashboardToken}` };
@@ -709,10 +710,13 @@ export class SessionManager {
 
   /** Admin: the Progress GetStatement reports for a running statement (0..1). */
   setStatementProgress(sessionId: string, id: number, progress: number): StatementView {
-    if (!(progress >= 0 && progress <= 1)) throw invalidInput(`progress must be between 0 and 1, got ${progress}.`);
+    if (!(progress >= 0 && progress <= 1))
+      throw invalidInput(`progress must be between 0 and 1, got ${progress}.`);
     const st = this.statement(this.get(sessionId), id);
     if (st.state !== 'RUNNING' && st.state !== 'WAITING')
-      throw invalidInput(`Statement ${id} is ${st.state}; only a WAITING or RUNNING statement takes a progress.`);
+      throw invalidInput(
+        `Statement ${id} is ${st.state}; only a WAITING or RUNNING statement takes a progress.`,
+      );
     st.progress = progress;
     return statementView(st);
   }

@@ -10,7 +10,7 @@ import {
   type ConfigureChange,
 } from '../config';
 import type { SessionOperations } from '../session/backend';
-import { textTable } from '../text/text-table';
+import { SESSIONS_HEADER, sessionsRows, sessionsTable } from '../session/sessions-table';
 import { cellArguments, noArguments, requiredArgument, stripQuotes } from './args';
 import { warnIfSessionRunning } from './settings-magics';
 import { defineMagic, MagicFailure, MagicUsageError, type AnyMagic, type MagicContext } from './types';
@@ -72,7 +72,9 @@ export const sessionMagics: AnyMagic[] = [
     kind: 'line',
     group: 'Sessions',
     usage: '%list_sessions',
-    summary: 'Lists every session in the account and region (all pages), with status and creation time.',
+    summary:
+      'Lists every session in the account and region (all pages), as glue-kernel sessions list does: status, ' +
+      'Glue version, capacity, idle timeout, creation time and age; * marks this kernel’s session.',
     parse: noArguments('%list_sessions'),
     async run(_args, ctx) {
       const sessions = await remote(ctx, '%list_sessions').listSessions(ctx.signal);
@@ -80,15 +82,12 @@ export const sessionMagics: AnyMagic[] = [
         ctx.say('There are no sessions to list.');
         return;
       }
-      const rows = sessions.map((s) => [
-        s.current ? `${s.id} *` : s.id,
-        s.status,
-        s.createdOn?.toISOString() ?? '',
-      ]);
+      const now = Date.now();
+      const rows = sessionsRows(sessions, now, { markCurrent: true });
       ctx.sink.displayData({
-        'text/plain': textTable(['SessionId', 'Status', 'CreatedOn'], rows),
+        'text/plain': sessionsTable(sessions, now, { markCurrent: true }),
         'text/markdown':
-          `| SessionId | Status | CreatedOn |\n| --- | --- | --- |\n` +
+          `| ${SESSIONS_HEADER.join(' | ')} |\n|${SESSIONS_HEADER.map(() => ' --- |').join('')}\n` +
           rows.map((r) => `| ${r.join(' | ')} |`).join('\n'),
       });
       ctx.say(

@@ -22,6 +22,8 @@ export interface ActiveSession {
   creation?: Promise<boolean>;
   /** When the session was created (Date.now() ms): "ready after" counts from here. */
   startedAt: number;
+  /** The session's statement numbers (output ExecutionCount) → the kernel's execution counts. */
+  cellLabels?: Map<number, number>;
   /** The Spark UI (GetDashboardUrl), once asked: a URL, or null when the service would not say. */
   dashboardUrl?: string | null;
 }

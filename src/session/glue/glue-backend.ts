@@ -305,7 +305,9 @@ export class GlueBackend implements Backend, SessionOperations {
         // The cell output is gone at shutdown: the summary goes to the kernel's log (the
         // Jupyter server's terminal), at warn level so the default level shows it.
         if (stopped && usage)
-          this.options.logger?.warn(`Stopped at shutdown. ${usageLine(usage, await this.ctx.dpuHourPrice())}`);
+          this.options.logger?.warn(
+            `Stopped at shutdown. ${usageLine(usage, await this.ctx.dpuHourPrice())}`,
+          );
       }
     } finally {
       // Only a session known to be stopped lets the watchdog go without a call; otherwise it

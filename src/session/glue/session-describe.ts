@@ -45,7 +45,8 @@ export async function describe(ctx: GlueContext, signal: AbortSignal): Promise<S
     if (value === undefined || value === null || value === '') return;
     rows.push([label, value instanceof Date ? localTime(value) : String(value)]);
   };
-  const minutes = (m: number | undefined): string | undefined => (m === undefined ? undefined : minutesText(m));
+  const minutes = (m: number | undefined): string | undefined =>
+    m === undefined ? undefined : minutesText(m);
   put('Session ID', session.id);
   put('Status', s?.Status ?? 'NOT_FOUND');
   if (s?.ErrorMessage) put('Error', s.ErrorMessage);
@@ -85,7 +86,13 @@ export async function readUsage(
   signal: AbortSignal,
 ): Promise<SessionUsage | undefined> {
   try {
-    const s = await getSession(ctx.call, session.clients, session.id, `Reading session ${session.id}`, signal);
+    const s = await getSession(
+      ctx.call,
+      session.clients,
+      session.id,
+      `Reading session ${session.id}`,
+      signal,
+    );
     return usageOf(session.id, s);
   } catch (err) {
     ctx.logger?.debug(`GetSession for the usage of ${session.id} failed: ${(err as Error).message}`);

@@ -202,9 +202,7 @@ export function planLines(r: CreateSessionRequest, client: { region: string; end
   if (r.MaxCapacity !== undefined) lines.push(`Max Capacity: ${r.MaxCapacity} DPU`);
   else {
     lines.push(`Worker Type: ${r.WorkerType ?? SERVICE_DEFAULTS.workerType + byService}`);
-    lines.push(
-      `Number of Workers: ${r.NumberOfWorkers ?? SERVICE_DEFAULTS.numberOfWorkers + byService}`,
-    );
+    lines.push(`Number of Workers: ${r.NumberOfWorkers ?? SERVICE_DEFAULTS.numberOfWorkers + byService}`);
   }
   const timeout = r.Timeout ?? SERVICE_DEFAULTS.timeoutMinutes;
   // The service's idle timeout defaults to the session timeout.
@@ -292,7 +290,10 @@ export async function waitReady(
       );
     }
     if (isAbortError(err))
-      notify.endProgress('session', `${label}: still PROVISIONING after ${formatElapsed(Date.now() - since)}.`);
+      notify.endProgress(
+        'session',
+        `${label}: still PROVISIONING after ${formatElapsed(Date.now() - since)}.`,
+      );
     throw err;
   }
   // The real time the session took, also when an earlier cell created it.

@@ -67,10 +67,11 @@ export async function runStatement(
         });
       },
     });
-    return { ...finalResult(session, statement), ranMs: Date.now() - submittedAt };
+    const ranMs = Date.now() - submittedAt;
+    return { ...finalResult(session, labelled(session, statement, executionCount)), ranMs };
   } catch (err) {
     if (isAbortError(err)) {
-      const result = await cancel(ctx, session, statementId, notify);
+      const result = await cancel(ctx, session, statementId, notify, label);
       return { ...result, ranMs: Date.now() - submittedAt };
     }
     return sessionErrorResult(ctx, session, err);
@@ -99,6 +100,30 @@ async function getStatement(
   return r.Statement;
 }
 
+/**
+ * Tracebacks name the cell as the user sees it: the emulator's runner names statement files
+ * "<cell K>" by the session's own count K (the output's ExecutionCount), which the session maps to
+ * the kernel's "In [n]" for every statement this kernel ran. (Glue's Livy REPL names every
+ * statement "<stdin>", which says nothing to map.)
+ */
+function labelled(session: ActiveSession, st: Statement, executionCount: number | undefined): Statement {
+  const output = st.Output as StatementOutput | undefined;
+  if (!output || executionCount === undefined) return st;
+  if (typeof output.ExecutionCount === 'number') {
+    session.cellLabels ??= new Map();
+    session.cellLabels.set(output.ExecutionCount, executionCount);
+  }
+  const labels = session.cellLabels;
+  if (!output.Traceback || !labels) return st;
+  const Traceback = output.Traceback.map((line) =>
+    line.replace(/File "<cell (\d+)>"/g, (whole, k: string) => {
+      const n = labels.get(Number(k));
+      return n === undefined ? whole : `File "<cell In[${n}]>"`;
+    }),
+  );
+  return { ...st, Output: { ...output, Traceback } as Statement['Output'] };
+}
+
 function finalResult(session: ActiveSession, st: Statement): StatementResult {
   const output = (st.Output ?? {}) as StatementOutput;
   if (st.State === 'AVAILABLE') return { kind: 'output', output, state: 'AVAILABLE' };
@@ -120,10 +145,11 @@ async function cancel(
   session: ActiveSession,
   id: number,
   notify: BackendNotifier,
+  label: string,
 ): Promise<StatementResult> {
   const { clients } = session;
   const bound = boundedSignal(ctx.timing.cancelWaitMs);
-  notify.status(`Cancelling statement ${id}...`);
+  notify.status(`${label}: cancelling statement ${id}...`);
   try {
     await ctx.call(
       clients,

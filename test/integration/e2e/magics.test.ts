@@ -182,7 +182,10 @@ describe('every magic, through jupyter_client, against the emulator', () => {
     assertOk(cell('list before'), '%list_sessions');
     const listed = cell('list before').outputs?.find((o) => o.type === 'display_data');
     assert.match(listed?.plain ?? '', new RegExp(`${EXTERNAL}\\s+READY`));
-    assert.match(listed?.markdown ?? '', /\| SessionId \| Status \| CreatedOn \|/);
+    assert.match(
+      listed?.markdown ?? '',
+      /\| Id \| Status \| Glue \| Capacity \| IdleTimeout \| CreatedOn \| Age \|/,
+    );
     const listCalls = e2e.calls('ListSessions');
     assert.ok(listCalls.length >= 2);
     assert.equal(listCalls[0].accessKeyId, profilePair.accessKeyId, '%profile e2e signs the calls');

@@ -154,4 +154,36 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
       await e2e.stop();
     }
   });
+
+  test('an interrupt while provisioning shows no statement time; the cell after it says when the session was really ready; restart logs the usage', async (t) => {
+    const e2e = await startE2E({ provisionMs: 5000 });
+    try {
+      const d = await drive(t, {
+        kernelEnv: { ...e2e.baseEnv(), glue_idle_timeout: '30' },
+        endpoint: e2e.emulator.endpoint,
+        steps: [
+          { code: 'print("never")', interrupt_after: 2, updates: true },
+          { code: 'print("after")', updates: true },
+          { restart: true },
+        ],
+      });
+      if (!d) return;
+      const [interrupted, after] = d.results;
+      assert.equal(interrupted.status, 'error');
+      const texts = (interrupted.outputs ?? []).map((o) => o.plain ?? o.text ?? '').join('\n');
+      assert.doesNotMatch(texts, /Statement (finished|ended)/, texts);
+      assert.match(texts, /Session \S+: still PROVISIONING after \d+ s\./);
+      assertOk(after, 'the cell after the interrupt');
+      assert.match(stdout(after), /after/);
+      const ready = /has been created \(ready after (\d+) s\)/.exec(
+        (after.outputs ?? []).map((o) => o.plain ?? '').join('\n'),
+      );
+      assert.ok(ready, JSON.stringify(after.outputs, null, 1));
+      // Counted from the creation in the first cell, not from this cell's start.
+      assert.ok(Number(ready[1]) >= 4, `ready after ${ready[1]} s`);
+      assert.match(d.log, /Stopped at shutdown\. Session \S+ ran \d+ s: \d+\.\d DPU-seconds, about \$\d/);
+    } finally {
+      await e2e.stop();
+    }
+  });
 });

@@ -91,11 +91,17 @@ describe('response contract', () => {
     await glue.send(new TagResourceCommand({ ResourceArn: arn, TagsToAdd: { c: 'd' } }));
     await glue.send(new UntagResourceCommand({ ResourceArn: arn, TagsToRemove: ['a'] }));
     await glue.send(new GetTagsCommand({ ResourceArn: arn }));
-    const { Url } = await glue.send(new GetDashboardUrlCommand({ ResourceId: 'c-1', ResourceType: 'SESSION' }));
+    const { Url } = await glue.send(
+      new GetDashboardUrlCommand({ ResourceId: 'c-1', ResourceType: 'SESSION' }),
+    );
     const page = await fetch(Url!);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<h1>Session c-1 \(Glue emulator\)<\/h1>/);
-    assert.equal((await fetch(Url!.replace(/token=[^&]+/, 'token=wrong'))).status, 404, 'the token is the key');
+    assert.equal(
+      (await fetch(Url!.replace(/token=[^&]+/, 'token=wrong'))).status,
+      404,
+      'the token is the key',
+    );
     // A LIVY session has no Spark Connect endpoint: the one answer GetSessionEndpoint gives here.
     await swallow(glue.send(new GetSessionEndpointCommand({ SessionId: 'c-1' })));
     // Errors of every family.

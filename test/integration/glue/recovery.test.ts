@@ -88,7 +88,9 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', { skip
     }
     assert.ok(
       first.notes.lines.some((l) => l.kind === 'progress:session' && /: PROVISIONING$/.test(l.text)) &&
-        first.notes.lines.some((l) => l.kind === 'end:session' && /still PROVISIONING after \d+ ms/.test(l.text)),
+        first.notes.lines.some(
+          (l) => l.kind === 'end:session' && /still PROVISIONING after \d+ ms/.test(l.text),
+        ),
       first.notes.text(),
     );
     assert.ok(r.backend.hasSession(), 'the session is kept');

@@ -103,7 +103,11 @@ describe('settings table', () => {
     ]);
     assert.deepEqual(SETTINGS.number_of_workers.env, ['glue_number_of_workers', 'GLUE_NUMBER_OF_WORKERS']);
     assert.deepEqual(SETTINGS.tags.env, ['glue_tags', 'GLUE_TAGS']);
-    assert.deepEqual(SETTINGS.endpoint_url.env, ['glue_endpoint_url', 'GLUE_ENDPOINT_URL']);
+    assert.deepEqual(SETTINGS.endpoint_url.env, [
+      'glue_endpoint_url',
+      'GLUE_ENDPOINT_URL',
+      'AWS_ENDPOINT_URL_GLUE',
+    ]);
     assert.deepEqual(SETTINGS.profile.env, ['glue_profile', 'GLUE_PROFILE', 'AWS_PROFILE']);
     assert.deepEqual(SETTINGS.request_origin.env, ['request_origin']);
     assert.deepEqual(SETTINGS.session_id.env, ['session_id']);

@@ -26,7 +26,10 @@ describe('model-driven validation', () => {
       ['resourceType'],
     );
     assert.equal(input('GetDashboardUrlRequest', { ResourceType: 'SESSION' }).length, 1);
-    assert.deepEqual(input('CreateSessionRequest', { Id: 'a', Role: ROLE, Command: {}, SessionType: 'X' }).length, 1);
+    assert.deepEqual(
+      input('CreateSessionRequest', { Id: 'a', Role: ROLE, Command: {}, SessionType: 'X' }).length,
+      1,
+    );
   });
 
   it('accepts a full, valid CreateSession request', () => {
