@@ -71,6 +71,7 @@ export interface SettingTypes {
   python: string;
   local_engine: LocalEngine;
   log_level: LogLevel;
+  sql_rows: number;
 }
 export type SettingName = keyof SettingTypes;
 
@@ -83,7 +84,8 @@ export type DefaultedSettingName =
   | 'backend'
   | 'python'
   | 'local_engine'
-  | 'log_level';
+  | 'log_level'
+  | 'sql_rows';
 
 /** Resolved values: defaulted settings are always present, the rest only when set somewhere. */
 export type SettingValues = { [K in DefaultedSettingName]: SettingTypes[K] } & {
@@ -754,6 +756,19 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     default: 'warn',
     help: 'Verbosity of the kernel’s own log (on its stderr).',
     mapsTo: 'kernel: logging',
+    scope: 'kernel',
+  },
+  sql_rows: {
+    name: 'sql_rows',
+    type: 'integer',
+    accepted: 'a whole number of rows from 1 to 10000',
+    schema: intSchema(1, 10_000),
+    env: envNames('glue_sql_rows'),
+    configKeys: ['glue_sql_rows'],
+    configureKeys: [],
+    default: 20,
+    help: 'Rows %%sql and %display show when -n does not say.',
+    mapsTo: 'kernel: %%sql and %display tables',
     scope: 'kernel',
   },
 };

@@ -17,12 +17,19 @@ import { ConfigError, loadConfigFile, type ResolvedSettings, type SettingsStore 
 import type { Logger } from '../log/logger';
 import { splitCell, type MagicInvocation } from '../magics/cell-splitter';
 import { MagicRegistry } from '../magics/registry';
-import { MagicFailure, MagicUsageError, type AnyMagic, type MagicContext } from '../magics/types';
+import {
+  MagicFailure,
+  MagicUsageError,
+  type AnyMagic,
+  type CapturedStatement,
+  type MagicContext,
+} from '../magics/types';
 import type { Backend, BackendNotifier } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 import { checkComplete } from './completeness';
-import { errorOutcome, renderResult } from './render';
+import { errorOutcome, renderOutput, renderResult } from './render';
 import { kernelInfoFor } from './kernel-info';
+import { LocalPython } from './local-python';
 
 export interface GlueInterpreterOptions {
   kind: KernelKind;
@@ -93,6 +100,8 @@ export class GlueInterpreter implements Interpreter {
   private readonly settings: SettingsStore;
   private readonly env: NodeJS.ProcessEnv;
   private readonly shutdownBudgetMs: number;
+  /** The Python process of %%local and %%sql -o, started on first use. */
+  private readonly localPython: LocalPython;
 
   constructor(options: GlueInterpreterOptions) {
     this.kind = options.kind;
@@ -102,6 +111,11 @@ export class GlueInterpreter implements Interpreter {
     this.settings = options.settings;
     this.env = options.env;
     this.shutdownBudgetMs = options.shutdownBudgetMs ?? 2000;
+    this.localPython = new LocalPython({
+      python: async () => (await this.resolveSettings()).values.python,
+      env: this.env,
+      logger: { debug: (m) => this.log.debug(m), warn: (m) => this.log.warn(m) },
+    });
   }
 
   kernelInfo(): KernelInfo {
@@ -231,6 +245,60 @@ export class GlueInterpreter implements Interpreter {
     if (outcome.status === 'error') throw new CellError(outcome);
   }
 
+  /** A statement whose output the calling magic interprets (%%sql, %display). */
+  private async runCaptured(code: string, sink: OutputSink, signal: AbortSignal): Promise<CapturedStatement> {
+    const live = notifierFor(sink);
+    let stdout = '';
+    let stderr = '';
+    const notify: CellNotifier = {
+      ...live,
+      stream: (name, text) => {
+        if (name === 'stdout') stdout += text;
+        else stderr += text;
+      },
+    };
+    const started = performance.now();
+    const result = await this.backend.run(code, { signal, notify });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    live.finish(
+      result.kind === 'output'
+        ? `Statement finished in ${seconds} s.`
+        : `Statement ended after ${seconds} s.`,
+    );
+    if (result.kind !== 'output') {
+      const outcome = renderResult(result, sink);
+      if (outcome.status === 'error') throw new CellError(outcome);
+      throw new Error('a statement without output rendered as ok');
+    }
+    return { output: result.output, stdout, stderr };
+  }
+
+  private async runLocal(
+    code: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    executionCount: number,
+  ): Promise<void> {
+    let output;
+    try {
+      output = await this.localPython.run(code, {
+        signal,
+        onStream: (name, text) => sink.stream(name, text),
+        label: `cell In[${executionCount}]`,
+        onStart: (description) => line(sink, 'stdout', description),
+      });
+    } catch (error) {
+      throw new MagicFailure(
+        `${error instanceof Error ? error.message : String(error)} ` +
+          'Set glue_python to a working Python 3 with pandas (e.g. glue_python=/usr/bin/python3).',
+        'LocalPythonError',
+      );
+    }
+    const outcome = renderOutput(output, sink);
+    if (outcome.status === 'error') throw new CellError(outcome);
+    for (const figure of await this.localPython.takeFigures(signal)) renderOutput(figure, sink);
+  }
+
   private magicContext(sink: OutputSink, signal: AbortSignal, executionCount: number): MagicContext {
     return {
       kind: this.kind,
@@ -242,6 +310,8 @@ export class GlueInterpreter implements Interpreter {
       resolveSettings: () => this.resolveSettings(),
       notify: notifierFor(sink),
       runStatement: (code) => this.runStatement(code, sink, signal, executionCount),
+      runCaptured: (code) => this.runCaptured(code, sink, signal),
+      runLocal: (code) => this.runLocal(code, sink, signal, executionCount),
       say: (text) => line(sink, 'stdout', text),
       warn: (text) => line(sink, 'stderr', text),
     };
@@ -264,6 +334,10 @@ export class GlueInterpreter implements Interpreter {
       ename = 'ConfigError';
       evalue = error.message;
       traceback = [`ConfigError: ${error.message}`];
+    } else if (error instanceof MagicFailure && error.traceback) {
+      ename = error.ename;
+      evalue = error.message;
+      traceback = [...error.traceback];
     } else if (error instanceof MagicFailure || hasEname(error)) {
       ename = error.ename;
       evalue = error.message;
@@ -322,8 +396,14 @@ export class GlueInterpreter implements Interpreter {
   async shutdown(restart: boolean): Promise<void> {
     this.log.info('shutting down', { restart });
     const budget = AbortSignal.timeout(this.shutdownBudgetMs);
+    const localClosed = this.localPython.close().catch((error: unknown) => {
+      this.log.warn('could not stop the local Python process', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
     try {
       await this.backend.close(budget);
+      await localClosed;
     } catch (error) {
       this.log.warn('could not stop the session cleanly', {
         error: error instanceof Error ? error.message : String(error),
