@@ -34,7 +34,6 @@ export function escapeHtml(text: string): string {
 
 /** C0 controls (but tab and newline), DEL and C1 controls as visible symbols (NUL → ␀). */
 function showControls(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
     const code = c.charCodeAt(0);
     if (code < 0x20) return String.fromCharCode(0x2400 + code);

@@ -4,7 +4,7 @@
 // text ends the literal early.
 
 /** Control characters (C0, DEL, C1) that are written as escapes rather than raw. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/; // eslint-disable-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function hex(code: number, digits: number): string {
   return code.toString(16).padStart(digits, '0');

@@ -69,7 +69,7 @@ export function localFrameCode(name: string, table: ResultTable): string {
     frame = pandas.DataFrame(document["rows"], columns=[c["name"] for c in columns])
     for i, c in enumerate(columns):
         values = frame.iloc[:, i]
-        if values.dtype != object:
+        if not (pandas.api.types.is_object_dtype(values) or pandas.api.types.is_string_dtype(values)):
             continue
         if c["kind"] == "number":
             frame.isetitem(i, pandas.to_numeric(values, errors="coerce"))
