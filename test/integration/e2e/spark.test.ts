@@ -48,7 +48,12 @@ describe('glue_spark through jupyter_client', () => {
         assert.equal(cell.output_before_reply, true);
       }
       const codes = e2e.calls('RunStatement').map((c) => c.request?.Code);
-      assert.deepEqual(codes, ['val x = 6 * 7\nprintln(x)', 'spark.sql("""SELECT 1""").show()']);
+      assert.equal(codes[0], 'val x = 6 * 7\nprintln(x)');
+      assert.match(
+        String(codes[1]),
+        /^\{\n  val glueKernelFrame = spark\.sql\("SELECT 1"\)\n/,
+        '%%sql sends Scala',
+      );
       assertOk(status, '%status');
       assert.match(stdout(status), /Arguments Passed[\s\S]*--session-language scala/);
       assert.deepEqual(
