@@ -27,56 +27,61 @@ const HTML_ESCAPES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
+const HTML_SPECIAL = /[&<>"']/;
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+  return HTML_SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]) : text;
 }
 
-/** C0 controls (but tab and newline), DEL and C1 controls as visible symbols (NUL → ␀). */
+/** C0 controls (but tab and newline), DEL and C1 controls. */
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** Control characters as visible symbols (NUL → ␀), never sent raw. */
 function showControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
+  if (!CONTROLS.test(text)) return text;
+  return text.replace(new RegExp(CONTROLS.source, 'g'), (c) => {
     const code = c.charCodeAt(0);
     if (code < 0x20) return String.fromCharCode(0x2400 + code);
     return code === 0x7f ? '\u2421' : '\ufffd';
   });
 }
 
-interface ValueText {
-  text: string;
-  /** The full length, when the value was cut (here or in the session). */
-  cutFrom?: number;
-  isNull: boolean;
-}
-
-function valueText(value: TableValue, maxChars: number): ValueText {
-  if (value === null) return { text: 'NULL', isNull: true };
+/** A value's text, at most maxChars long, and its full length when it was cut. */
+function valueText(value: Exclude<TableValue, null>, maxChars: number): { text: string; cutFrom?: number } {
   let text: string;
   let length: number;
   if (typeof value === 'object') {
     text = value.text;
     length = value.length;
   } else {
-    text = String(value);
+    text = typeof value === 'string' ? value : String(value);
     length = text.length;
   }
   if (text.length > maxChars) text = text.slice(0, maxChars);
   text = showControls(text);
-  return length > text.length ? { text, cutFrom: length, isNull: false } : { text, isNull: false };
+  return length > text.length ? { text, cutFrom: length } : { text };
 }
 
 const number = new Intl.NumberFormat('en-US');
 
-function htmlCell(value: TableValue, right: boolean, maxChars: number): string {
-  const align = right ? 'right' : 'left';
+function htmlCell(value: TableValue, open: string, maxChars: number): string {
+  if (value === null) return `${open}<em>NULL</em></td>`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${open}${String(value)}</td>`;
   const v = valueText(value, maxChars);
-  if (v.isNull) return `<td style="text-align:${align}"><em>NULL</em></td>`;
   const cut = v.cutFrom !== undefined ? `… <em>(${number.format(v.cutFrom)} characters)</em>` : '';
-  return `<td style="text-align:${align}">${escapeHtml(v.text)}${cut}</td>`;
+  return `${open}${escapeHtml(v.text)}${cut}</td>`;
 }
 
+const LINE_BREAKS = /[\r\n\t]/;
+
 function textCell(value: TableValue, maxChars: number): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    const text = String(value);
+    return text.length > maxChars ? text.slice(0, maxChars - 1) + '…' : text;
+  }
   const v = valueText(value, maxChars);
-  const flat = v.text.replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, ' ');
+  const flat = LINE_BREAKS.test(v.text) ? v.text.replace(/\r\n|\r|\n/g, '↵').replace(/\t/g, ' ') : v.text;
   if (flat.length > maxChars || v.cutFrom !== undefined) return flat.slice(0, maxChars - 1) + '…';
   return flat;
 }
@@ -100,6 +105,7 @@ export function renderTable(table: ResultTable, options: TableRenderOptions): Mi
     return { 'text/plain': text, 'text/html': `<p>${text}</p>` };
   }
   const right = columns.map((c) => isNumericType(c.type));
+  const opens = right.map((r) => `<td style="text-align:${r ? 'right' : 'left'}">`);
   const candidates = table.rows.slice(0, o.limit);
 
   const header =
@@ -117,14 +123,17 @@ export function renderTable(table: ResultTable, options: TableRenderOptions): Mi
   const textRows = candidates.map((r) => r.map((v) => textCell(v, o.textCellChars)));
   const names = columns.map((c) => textCell(c.name, o.textCellChars));
   const types = columns.map((c) => textCell(c.type, o.textCellChars));
-  const widths = columns.map((_c, i) =>
-    textRows.reduce((w, r) => Math.max(w, r[i].length), Math.max(names[i].length, types[i].length)),
-  );
-  const textLine = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
+  const widths = columns.map((_c, i) => Math.max(names[i].length, types[i].length));
+  for (const row of textRows)
+    for (let i = 0; i < row.length; i++) if (row[i].length > widths[i]) widths[i] = row[i].length;
+  const textLine = (cells: readonly string[]): string => {
+    let line = '';
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) line += '  ';
+      line += right[i] ? cells[i].padStart(widths[i]) : cells[i].padEnd(widths[i]);
+    }
+    return line.trimEnd();
+  };
 
   const htmlRows: string[] = [];
   const textLines: string[] = [textLine(names), textLine(types), textLine(widths.map((w) => '-'.repeat(w)))];
@@ -132,8 +141,10 @@ export function renderTable(table: ResultTable, options: TableRenderOptions): Mi
   let textBytes = textLines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 100);
   let budgetCut = false;
   for (let r = 0; r < candidates.length; r++) {
-    const html =
-      '<tr>' + candidates[r].map((v, i) => htmlCell(v, right[i], o.htmlCellChars)).join('') + '</tr>';
+    let html = '<tr>';
+    const row = candidates[r];
+    for (let i = 0; i < row.length; i++) html += htmlCell(row[i], opens[i], o.htmlCellChars);
+    html += '</tr>';
     const text = textLine(textRows[r]);
     const htmlSize = Buffer.byteLength(html);
     const textSize = Buffer.byteLength(text) + 1;
