@@ -13,12 +13,12 @@ export interface TableRenderOptions {
   htmlCellChars?: number;
   /** Widest text/plain column (default 40). */
   textCellChars?: number;
-  /** Byte budgets of the two renderings (default 3 MB and 1.5 MB). */
+  /** Budgets of the two renderings as bytes of the JSON message (default 3.2 MB and 1.5 MB: under 5 MB together). */
   htmlBudget?: number;
   textBudget?: number;
 }
 
-const DEFAULTS = { htmlCellChars: 1000, textCellChars: 40, htmlBudget: 3_000_000, textBudget: 1_500_000 };
+const DEFAULTS = { htmlCellChars: 1000, textCellChars: 40, htmlBudget: 3_200_000, textBudget: 1_500_000 };
 
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -96,6 +96,11 @@ function rowCountLine(shown: number, fetched: number, limit: number, budgetCut: 
   return `${rows(shown)}.`;
 }
 
+/** The bytes a string takes in the JSON of the iopub message (escapes included, quotes not). */
+function jsonBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text)) - 2;
+}
+
 /** The display bundle of a result table. */
 export function renderTable(table: ResultTable, options: TableRenderOptions): MimeBundle {
   const o = { ...DEFAULTS, ...options };
@@ -138,7 +143,7 @@ export function renderTable(table: ResultTable, options: TableRenderOptions): Mi
   const htmlRows: string[] = [];
   const textLines: string[] = [textLine(names), textLine(types), textLine(widths.map((w) => '-'.repeat(w)))];
   let htmlBytes = header.length + 200;
-  let textBytes = textLines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 100);
+  let textBytes = textLines.reduce((n, l) => n + jsonBytes(l) + 2, 100);
   let budgetCut = false;
   for (let r = 0; r < candidates.length; r++) {
     let html = '<tr>';
@@ -146,8 +151,8 @@ export function renderTable(table: ResultTable, options: TableRenderOptions): Mi
     for (let i = 0; i < row.length; i++) html += htmlCell(row[i], opens[i], o.htmlCellChars);
     html += '</tr>';
     const text = textLine(textRows[r]);
-    const htmlSize = Buffer.byteLength(html);
-    const textSize = Buffer.byteLength(text) + 1;
+    const htmlSize = jsonBytes(html);
+    const textSize = jsonBytes(text) + 2;
     if (htmlBytes + htmlSize > o.htmlBudget || textBytes + textSize > o.textBudget) {
       budgetCut = true;
       break;

@@ -113,7 +113,8 @@ test('the row line says whether more rows exist', () => {
 });
 
 test('rows stop at the byte budget, and the line says so', () => {
-  const rows = Array.from({ length: 5000 }, (_v, i) => [i, '"&<>'.repeat(250)]);
+  // Quotes grow 6× in HTML, backslashes 2× in JSON: the worst values for the message size.
+  const rows = Array.from({ length: 5000 }, (_v, i) => [i, '"&<>\\'.repeat(200)]);
   const table: ResultTable = {
     columns: [
       { name: 'i', type: 'int' },
@@ -124,8 +125,10 @@ test('rows stop at the byte budget, and the line says so', () => {
   const bundle = renderTable(table, { limit: 5000 });
   const html = String(bundle['text/html']);
   const text = String(bundle['text/plain']);
-  assert.ok(Buffer.byteLength(html) <= 3_000_000, `html ${Buffer.byteLength(html)}`);
-  assert.ok(Buffer.byteLength(text) <= 1_500_000, `text ${Buffer.byteLength(text)}`);
+  const message = Buffer.byteLength(JSON.stringify({ data: bundle }));
+  assert.ok(message < 5_000_000, `message ${message}`);
+  assert.ok(Buffer.byteLength(JSON.stringify(html)) <= 3_200_000, `html ${html.length}`);
+  assert.ok(Buffer.byteLength(JSON.stringify(text)) <= 1_500_000, `text ${text.length}`);
   const shown = html.split('<tr>').length - 2;
   assert.ok(shown > 100 && shown < 5000, `${shown} rows`);
   assert.ok(

@@ -239,7 +239,8 @@ test('-o code builds a typed pandas DataFrame', (t) => {
   });
   const out = runPython(
     t,
-    code + 'print(r.dtypes.astype(str).tolist())\nprint([str(v) for v in r.iloc[0].tolist()])\nprint(len(r))\n',
+    code +
+      'print(r.dtypes.astype(str).tolist())\nprint([str(v) for v in r.iloc[0].tolist()])\nprint(len(r))\n',
   );
   if (out === undefined) return;
   const [dtypes, first, length] = out.trim().split('\n');
