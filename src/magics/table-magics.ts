@@ -64,7 +64,12 @@ export function localFrameCode(name: string, table: ResultTable): string {
   const rows = table.rows.map((r) => r.map((v) => (v !== null && typeof v === 'object' ? v.text : v)));
   const document = JSON.stringify({ columns, rows });
   return `def _glue_kernel_frame(document):
-    import pandas
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(
+            "-o needs pandas in the local Python (%s); install it there, or set glue_python" % __import__("sys").executable
+        ) from None
     columns = document["columns"]
     frame = pandas.DataFrame(document["rows"], columns=[c["name"] for c in columns])
     for i, c in enumerate(columns):
