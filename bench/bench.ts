@@ -179,6 +179,28 @@ async function main(): Promise<void> {
       };
       results.progress = await benchProgress();
     }
+
+    const tableBench = path.join(__dirname, 'table-bench.js');
+    if (fs.existsSync(tableBench)) {
+      console.log(
+        '\nMeasuring a 10,000-row %%sql -n 10000 result: kernel render time and iopub message size…',
+      );
+      const { benchTableRender } = (await import(tableBench)) as {
+        benchTableRender: () => Promise<Record<string, number>>;
+      };
+      const table = await benchTableRender();
+      results.sql_table = table;
+      console.log(
+        textTable(
+          ['%%sql table measure', 'value', 'target'],
+          [
+            ['kernel time (median)', `${table.kernel_render_median_ms.toFixed(0)} ms`, '≤ 1000 ms'],
+            ['kernel CPU time (median)', `${table.kernel_render_cpu_median_ms.toFixed(0)} ms`, ''],
+            ['iopub display_data message', `${table.iopub_message_mb.toFixed(2)} MB`, '< 5 MB'],
+          ],
+        ),
+      );
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

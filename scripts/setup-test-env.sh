@@ -3,7 +3,8 @@
 # Jupyter's Python clients and conformance suite, jupyter-console, nbclient, matplotlib,
 # and a Python environment (.venv) with DuckDB, pandas and matplotlib for the local runner, taken from
 # the machine's pip indexes (no PyPI needed when a local wheelhouse is configured); for the browser
-# test, Debian's chromium and a JupyterLab 4 environment (.venv-lab).
+# test, Debian's chromium and a JupyterLab 4 environment (.venv-lab); a JDK, whose lexer checks the Scala
+# string literals %%sql generates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 
 packages=(jupyter-client jupyter-console python3-jupyter-client python3-ipykernel python3-jupyter-kernel-test
   python3-nbclient jupyter-nbconvert python3-pytest python3-matplotlib python3-venv python3-pip python3-boto3 tmux
-  chromium fonts-dejavu-core)
+  chromium fonts-dejavu-core openjdk-17-jdk-headless)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -77,6 +77,7 @@ export interface SettingTypes {
   pip_index_url: string;
   log_level: LogLevel;
   dpu_hour_price: number;
+  sql_rows: number;
 }
 export type SettingName = keyof SettingTypes;
 
@@ -89,7 +90,8 @@ export type DefaultedSettingName =
   | 'backend'
   | 'local_engine'
   | 'log_level'
-  | 'dpu_hour_price';
+  | 'dpu_hour_price'
+  | 'sql_rows';
 
 /** Resolved values: defaulted settings are always present, the rest only when set somewhere. */
 export type SettingValues = { [K in DefaultedSettingName]: SettingTypes[K] } & {
@@ -836,6 +838,19 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
       'Price per DPU-hour for the cost estimate of %status and %stop_session (default: the published us-east-1 price ' +
       'of interactive sessions). An estimate only: your bill is what AWS charges.',
     mapsTo: 'kernel: cost estimate',
+    scope: 'kernel',
+  },
+  sql_rows: {
+    name: 'sql_rows',
+    type: 'integer',
+    accepted: 'a whole number of rows from 1 to 10000',
+    schema: intSchema(1, 10_000),
+    env: envNames('glue_sql_rows'),
+    configKeys: ['glue_sql_rows'],
+    configureKeys: [],
+    default: 20,
+    help: 'Rows %%sql and %display show when -n does not say.',
+    mapsTo: 'kernel: %%sql and %display tables',
     scope: 'kernel',
   },
 };

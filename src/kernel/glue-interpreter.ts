@@ -17,12 +17,20 @@ import { ConfigError, loadConfigFile, type ResolvedSettings, type SettingsStore 
 import type { Logger } from '../log/logger';
 import { splitCell, type MagicInvocation } from '../magics/cell-splitter';
 import { MagicRegistry } from '../magics/registry';
-import { MagicFailure, MagicUsageError, type AnyMagic, type MagicContext } from '../magics/types';
+import {
+  MagicFailure,
+  MagicUsageError,
+  type AnyMagic,
+  type CapturedStatement,
+  type MagicContext,
+} from '../magics/types';
 import type { Backend, BackendNotifier, StatementResult } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 import { checkComplete } from './completeness';
-import { errorOutcome, renderResult } from './render';
+import { errorOutcome, renderOutput, renderResult } from './render';
 import { kernelInfoFor } from './kernel-info';
+import { ensureEngineEnv } from '../runner/engine-env';
+import { LocalPython } from './local-python';
 import { StatusDisplay } from './status-display';
 
 export interface GlueInterpreterOptions {
@@ -97,6 +105,8 @@ export class GlueInterpreter implements Interpreter {
   private readonly settings: SettingsStore;
   private readonly env: NodeJS.ProcessEnv;
   private readonly shutdownBudgetMs: number;
+  /** The Python process of %%local and %%sql -o, started on first use. */
+  private readonly localPython: LocalPython;
 
   constructor(options: GlueInterpreterOptions) {
     this.kind = options.kind;
@@ -106,6 +116,18 @@ export class GlueInterpreter implements Interpreter {
     this.settings = options.settings;
     this.env = options.env;
     this.shutdownBudgetMs = options.shutdownBudgetMs ?? 2000;
+    this.localPython = new LocalPython({
+      // glue_python as is, else the managed environment the local backend uses (pandas included).
+      python: async () => {
+        const { values } = await this.resolveSettings();
+        return (
+          values.python ??
+          ensureEngineEnv({ dir: values.engine_dir, pipIndexUrl: values.pip_index_url, env: this.env })
+        );
+      },
+      env: this.env,
+      logger: { debug: (m) => this.log.debug(m), warn: (m) => this.log.warn(m) },
+    });
   }
 
   kernelInfo(): KernelInfo {
@@ -232,25 +254,85 @@ export class GlueInterpreter implements Interpreter {
     signal: AbortSignal,
     executionCount: number,
   ): Promise<void> {
-    const notify = notifierFor(sink);
+    const result = await this.runWithStatus(code, sink, signal, executionCount);
+    const outcome = renderResult(result, sink);
+    if (outcome.status === 'error') throw new CellError(outcome);
+  }
+
+  /** Runs a statement with its progress line; `onStream` takes its streams instead of the cell. */
+  private async runWithStatus(
+    code: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    executionCount: number,
+    onStream?: BackendNotifier['stream'],
+  ): Promise<StatementResult> {
+    const live = notifierFor(sink);
+    const notify: CellNotifier = onStream ? { ...live, stream: onStream } : live;
     let result: StatementResult;
     try {
       result = await this.backend.run(code, { signal, notify, executionCount });
     } finally {
-      notify.close();
+      live.close();
     }
     // Only the statement's own time, and only when one ran and the cell showed progress.
-    if (result.ranMs !== undefined && notify.display.anyShown()) {
+    if (result.ranMs !== undefined && live.display.anyShown()) {
       const seconds = (result.ranMs / 1000).toFixed(1);
-      notify.endProgress(
+      live.endProgress(
         'statement',
         result.kind === 'output'
           ? `In [${executionCount}]: Statement finished in ${seconds} s.`
           : `In [${executionCount}]: Statement ended after ${seconds} s.`,
       );
     }
-    const outcome = renderResult(result, sink);
+    return result;
+  }
+
+  /** A statement whose output the calling magic interprets (%%sql, %display). */
+  private async runCaptured(
+    code: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    executionCount: number,
+  ): Promise<CapturedStatement> {
+    let stdout = '';
+    let stderr = '';
+    const result = await this.runWithStatus(code, sink, signal, executionCount, (name, text) => {
+      if (name === 'stdout') stdout += text;
+      else stderr += text;
+    });
+    if (result.kind !== 'output') {
+      const outcome = renderResult(result, sink);
+      if (outcome.status === 'error') throw new CellError(outcome);
+      throw new Error('a statement without output rendered as ok');
+    }
+    return { output: result.output, stdout, stderr };
+  }
+
+  private async runLocal(
+    code: string,
+    sink: OutputSink,
+    signal: AbortSignal,
+    executionCount: number,
+  ): Promise<void> {
+    let output;
+    try {
+      output = await this.localPython.run(code, {
+        signal,
+        onStream: (name, text) => sink.stream(name, text),
+        label: `cell In[${executionCount}]`,
+        onStart: (description) => line(sink, 'stdout', description),
+      });
+    } catch (error) {
+      throw new MagicFailure(
+        `${error instanceof Error ? error.message : String(error)} ` +
+          'Set glue_python to a working Python 3 with pandas (e.g. glue_python=/usr/bin/python3).',
+        'LocalPythonError',
+      );
+    }
+    const outcome = renderOutput(output, sink);
     if (outcome.status === 'error') throw new CellError(outcome);
+    for (const figure of await this.localPython.takeFigures(signal)) renderOutput(figure, sink);
   }
 
   private magicContext(
@@ -269,6 +351,8 @@ export class GlueInterpreter implements Interpreter {
       resolveSettings: () => this.resolveSettings(),
       notify,
       runStatement: (code) => this.runStatement(code, sink, signal, executionCount),
+      runCaptured: (code) => this.runCaptured(code, sink, signal, executionCount),
+      runLocal: (code) => this.runLocal(code, sink, signal, executionCount),
       say: (text) => line(sink, 'stdout', text),
       warn: (text) => line(sink, 'stderr', text),
     };
@@ -291,6 +375,10 @@ export class GlueInterpreter implements Interpreter {
       ename = 'ConfigError';
       evalue = error.message;
       traceback = [`ConfigError: ${error.message}`];
+    } else if (error instanceof MagicFailure && error.traceback) {
+      ename = error.ename;
+      evalue = error.message;
+      traceback = [...error.traceback];
     } else if (error instanceof MagicFailure || hasEname(error)) {
       ename = error.ename;
       evalue = error.message;
@@ -349,8 +437,14 @@ export class GlueInterpreter implements Interpreter {
   async shutdown(restart: boolean): Promise<void> {
     this.log.info('shutting down', { restart });
     const budget = AbortSignal.timeout(this.shutdownBudgetMs);
+    const localClosed = this.localPython.close().catch((error: unknown) => {
+      this.log.warn('could not stop the local Python process', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
     try {
       await this.backend.close(budget);
+      await localClosed;
     } catch (error) {
       this.log.warn('could not stop the session cleanly', {
         error: error instanceof Error ? error.message : String(error),

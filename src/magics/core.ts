@@ -1,19 +1,7 @@
-// Magics every backend understands: help, session status and stop, and SQL.
+// Magics every backend understands: help, session status and stop.
 import { noArguments } from './args';
 import { helpMarkdown, helpText, MagicRegistry } from './registry';
-import { defineMagic, MagicUsageError, type AnyMagic } from './types';
-
-/** %%sql wraps its body as the reference does, so it runs on Spark in Python and Scala. */
-export function sqlStatement(body: string): string {
-  const sql = body.trim();
-  if (sql === '') throw new MagicUsageError('%%sql needs a SQL query in the cell body.', '%%sql\nSELECT …');
-  if (sql.includes('"""')) {
-    throw new MagicUsageError(
-      'The SQL text cannot contain """ (it is passed to spark.sql as a triple-quoted string).',
-    );
-  }
-  return `spark.sql("""${sql}""").show()`;
-}
+import { defineMagic, type AnyMagic } from './types';
 
 export const coreMagics: AnyMagic[] = [
   defineMagic<void>({
@@ -60,17 +48,6 @@ export const coreMagics: AnyMagic[] = [
     async run(_args, ctx) {
       const stopped = await ctx.backend.stopSession(ctx.notify);
       if (!stopped) ctx.say('There is no current session.');
-    },
-  }),
-  defineMagic<string>({
-    name: 'sql',
-    kind: 'cell',
-    group: 'Running code',
-    usage: '%%sql',
-    summary: 'Runs the cell body as Spark SQL and shows the result table (spark.sql(…).show()).',
-    parse: (_argText, body) => sqlStatement(body),
-    async run(code, ctx) {
-      await ctx.runStatement(code);
     },
   }),
 ];

@@ -3,6 +3,7 @@
 // generated docs/magics.md, so none of those can drift from what the magic really does.
 import type { ResolvedSettings, SettingsStore } from '../config';
 import type { OutputSink } from '../jupyter/interpreter';
+import type { StatementOutput } from '../runner/statement-output';
 import type { Backend, BackendNotifier } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 
@@ -34,6 +35,8 @@ export class MagicFailure extends Error {
   constructor(
     message: string,
     readonly ename = 'MagicError',
+    /** The error's traceback lines, when more than "ename: message" helps (e.g. the SQL). */
+    readonly traceback?: readonly string[],
   ) {
     super(message);
     this.name = 'MagicFailure';
@@ -55,10 +58,24 @@ export interface MagicContext {
   registry: { all(): readonly MagicDefinition[] };
   /** Runs code as a statement in the session (used by %%sql). Renders its output. */
   runStatement(code: string): Promise<void>;
+  /**
+   * Runs code as a statement in the session with the usual status line, but shows none of
+   * its output: returns it, with the text it streamed. A statement that could not run (a
+   * failed session, an interrupt) is shown and ends the cell.
+   */
+  runCaptured(code: string): Promise<CapturedStatement>;
+  /** Runs Python in the kernel's local process (%%local); shows its output, ends the cell on error. */
+  runLocal(code: string): Promise<void>;
   /** Prints a line of information to the cell (stdout). */
   say(text: string): void;
   /** Prints a warning to the cell (stderr). */
   warn(text: string): void;
+}
+
+export interface CapturedStatement {
+  output: StatementOutput;
+  stdout: string;
+  stderr: string;
 }
 
 export interface MagicDefinition<Args = unknown> {

@@ -62,6 +62,8 @@ def describe_output(msg, updates=False):
             out["markdown"] = data["text/markdown"]
         if "text/plain" in data:
             out["plain"] = data["text/plain"]
+        if "text/html" in data:
+            out["html"] = data["text/html"]
         return out
     if t == "error":
         return {"type": "error", "ename": c["ename"], "evalue": c["evalue"], "traceback": c["traceback"]}

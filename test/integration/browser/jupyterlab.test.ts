@@ -16,7 +16,7 @@ import {
 } from '../../helpers/jupyterlab';
 import { notebookOf, outputs, step, waitForExecuted } from '../../helpers/jupyterlab-notebook';
 import { installedKernelEnv } from '../../helpers/kernel-env';
-import { need } from '../../helpers/tools';
+import { need, REPO_ROOT } from '../../helpers/tools';
 
 interface SavedNotebook {
   metadata: {
@@ -56,6 +56,9 @@ test('JupyterLab 4 in Chromium: launcher, cells, errors, interrupt and completio
   const started = Date.now();
   const shots = fs.mkdtempSync(path.join(os.tmpdir(), 'glue-kernel-browser-'));
   const keepShots = process.env.KEEP_BROWSER_SCREENSHOTS === '1';
+  // Screenshots of the result tables and the %%local plot, kept next to the test output.
+  const keptShots = path.join(REPO_ROOT, '.test-tmp', 'screenshots');
+  fs.mkdirSync(keptShots, { recursive: true });
   const kernels = installedKernelEnv();
   let server: JupyterLab | undefined;
   let browser: Browser | undefined;
@@ -225,6 +228,61 @@ test('JupyterLab 4 in Chromium: launcher, cells, errors, interrupt and completio
             .join(', ')}`,
         );
       }
+    });
+
+    await step(t, '%%sql -n 5 of 30 rows is an HTML table of 5 rows that says more exist', async () => {
+      // A new cell below the unexecuted %region one (command mode, then "b").
+      await p.keyboard.press('Escape');
+      await p.keyboard.press('b');
+      const { cell } = await nb.run(
+        7,
+        "%%sql -n 5\nSELECT i AS n, i * i AS square, '<b>row ' || i || '</b>' AS label FROM range(30) t(i)",
+      );
+      const html = outputs(cell, 'text/html');
+      await html.locator('table').waitFor();
+      assert.equal(await html.locator('tbody tr').count(), 5);
+      const header = await html.locator('thead th').allInnerTexts();
+      assert.deepEqual(
+        header.map((h) => h.replace(/\s+/g, ' ').trim()),
+        ['n bigint', 'square bigint', 'label string'],
+      );
+      const first = await html.locator('tbody tr').first().locator('td').allInnerTexts();
+      assert.deepEqual(first, ['0', '0', '<b>row 0</b>'], 'markup in values is shown as text');
+      const align = await html.locator('tbody td').evaluateAll((tds) => {
+        // Runs in the page; the test's TypeScript has no DOM types.
+        const page = globalThis as unknown as { getComputedStyle(e: unknown): { textAlign: string } };
+        return tds.slice(0, 3).map((td) => page.getComputedStyle(td).textAlign);
+      });
+      assert.deepEqual(align, ['right', 'right', 'left'], 'numbers right-aligned');
+      assert.match(await html.innerText(), /Showing the first 5 rows; more exist\./);
+      await cell.screenshot({ path: path.join(keptShots, 'sql-table.png') });
+    });
+
+    await step(t, '%display shows a DataFrame of the session as a table', async () => {
+      await nb.run(8, 'df = spark.sql("SELECT 42 AS answer, NULL AS nothing")');
+      const { cell } = await nb.run(9, '%display df');
+      const html = outputs(cell, 'text/html');
+      await html.locator('table').waitFor();
+      assert.deepEqual(await html.locator('tbody td').allInnerTexts(), ['42', 'NULL']);
+      assert.match(await html.innerText(), /1 row\./);
+      await cell.screenshot({ path: path.join(keptShots, 'display-table.png') });
+    });
+
+    await step(t, '%%local plots a %%sql -o result as an image', async () => {
+      const sql = await nb.run(10, '%%sql -o squares -q\nSELECT i AS n, i * i AS square FROM range(30) t(i)');
+      assert.equal(await outputs(sql.cell, 'text/html').count(), 0, '-q shows no table');
+      const { cell } = await nb.run(
+        11,
+        '%%local\nax = squares.plot(x="n", y="square", title=f"{len(squares)} rows from %%sql -o")',
+      );
+      const image = outputs(cell, 'image/png').locator('img');
+      await image.waitFor();
+      const size = await image.evaluate((img) => {
+        const i = img as unknown as { naturalWidth: number; naturalHeight: number };
+        return [i.naturalWidth, i.naturalHeight];
+      });
+      assert.ok(size[0] > 100 && size[1] > 100, `a real plot (${size.join('×')})`);
+      await cell.screenshot({ path: path.join(keptShots, 'local-plot.png') });
     });
 
     // JupyterLab's debugger asks every kernel without a debugger for its modules after each

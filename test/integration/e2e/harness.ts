@@ -36,6 +36,7 @@ export interface Output {
   png_ok?: boolean;
   markdown?: string;
   plain?: string;
+  html?: string;
   ename?: string;
   evalue?: string;
   traceback?: string[];

@@ -50,6 +50,8 @@ const MAGICS = [
   'tags',
   'assume_role',
   'sql',
+  'display',
+  'local',
   'delete_session',
   'matplot',
 ];
@@ -155,7 +157,7 @@ describe('every magic, through jupyter_client, against the emulator', () => {
     const help = cell('help').outputs?.find((o) => o.type === 'display_data');
     assert.ok(help?.markdown, 'help is markdown display_data');
     for (const name of MAGICS) {
-      const prefix = ['configure', 'tags', 'assume_role', 'sql'].includes(name) ? '%%' : '%';
+      const prefix = ['configure', 'tags', 'assume_role', 'sql', 'local'].includes(name) ? '%%' : '%';
       assert.ok(help.markdown.includes(`${prefix}${name}`), `%help mentions ${prefix}${name}`);
     }
 
@@ -281,11 +283,12 @@ describe('every magic, through jupyter_client, against the emulator', () => {
     assert.equal(tagResource.length, 1);
     assert.deepEqual(requestOf(tagResource).TagsToAdd, { stage: 'e2e' });
 
-    // %%sql runs spark.sql("""…""").show() in the session.
+    // %%sql runs the query (as a string literal) in the session and shows a table.
     assertOk(cell('sql'), '%%sql');
     const runs = e2e.calls('RunStatement');
-    assert.equal(requestOf(runs, 1).Code, 'spark.sql("""SELECT 40 + 2 AS answer""").show()');
-    assert.match(stdout(cell('sql')), /answer[\s\S]*42/);
+    assert.ok(String(requestOf(runs, 1).Code).includes('spark.sql("SELECT 40 + 2 AS answer")'));
+    const sqlTable = cell('sql').outputs?.find((o) => o.type === 'display_data' && o.html);
+    assert.match(sqlTable?.plain ?? '', /answer[\s\S]*42\n1 row\.$/);
 
     const listedNow = cell('list with session').outputs?.find((o) => o.type === 'display_data');
     assert.ok(listedNow?.plain?.includes(`${first.Id} *`), 'the current session is marked');

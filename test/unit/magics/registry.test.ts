@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { coreMagics } from '../../../src/magics/core';
+import { tableMagics } from '../../../src/magics/table-magics';
 import { editDistance } from '../../../src/config/configure';
 import { helpMarkdown, MagicRegistry, nearest } from '../../../src/magics/registry';
 import { MagicUsageError } from '../../../src/magics/types';
 
-const registry = new MagicRegistry(coreMagics);
+const registry = new MagicRegistry([...coreMagics, ...tableMagics]);
 
 test('edit distance and nearest name', () => {
   assert.equal(editDistance('kitten', 'sitting'), 3);
