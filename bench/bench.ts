@@ -201,6 +201,14 @@ async function main(): Promise<void> {
         ),
       );
     }
+
+    const longRun = path.join(__dirname, 'long-run-bench.js');
+    if (fs.existsSync(longRun)) {
+      console.log('\nLong run: statements through one kernel on the emulator (BENCH_LONG_RUN_STATEMENTS)…');
+      const m = (await import(longRun)) as typeof import('./long-run-bench');
+      results.long_run = await m.benchLongRun();
+      m.printLongRun(results.long_run as Awaited<ReturnType<typeof m.benchLongRun>>);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
