@@ -1,7 +1,6 @@
 // The managed Python environment for real: `glue-kernel setup` builds it with pip (two at once:
-// one builds, the other waits on the lock), `--check` reports it, a second setup reuses it, and
-// `glue-kernel run` on the local backend and on the embedded emulator runs the AWS Glue
-// boilerplate in it when glue_python is not set. pip failing leaves nothing behind.
+// one builds, the other waits on the lock), `--check` reports it, a second setup reuses it.
+// (managed-engine.test.ts: pip failing, and `glue-kernel run` in a managed environment.)
 //
 // pip runs as configured on this machine; when pip's configuration names a local (file://)
 // index, the tests pass it as glue_pip_index_url so pip never waits on an unreachable PyPI.
@@ -37,25 +36,6 @@ function glueKernel(
   timeoutMs = BUILD_TIMEOUT_MS,
 ): Promise<RunResult> {
   return run(process.execPath, [CLI, ...args], { env: over, timeoutMs });
-}
-
-function notebook(file: string, cells: string[]): void {
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'glue_pyspark', display_name: 'Glue PySpark', language: 'python' } },
-      cells: cells.map((source, i) => ({
-        cell_type: 'code',
-        id: `c${i}`,
-        metadata: {},
-        execution_count: null,
-        outputs: [],
-        source,
-      })),
-    }),
-  );
 }
 
 before(() => {
@@ -113,51 +93,5 @@ describe('glue-kernel setup', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /Creating/);
     assert.match(again.stdout, /is already there/);
-  });
-
-  for (const backend of ['local', 'emulator'] as const) {
-    it(`glue-kernel run --backend ${backend} without glue_python runs the Glue boilerplate in it`, async () => {
-      const file = path.join(root, `boilerplate-${backend}.ipynb`);
-      notebook(file, [
-        'import sys\nfrom awsglue.transforms import *\nfrom awsglue.utils import getResolvedOptions\n' +
-          'from pyspark.context import SparkContext\nfrom awsglue.context import GlueContext\nfrom awsglue.job import Job\n' +
-          'sc = SparkContext.getOrCreate()\nglueContext = GlueContext(sc)\nspark = glueContext.spark_session\njob = Job(glueContext)',
-        'from awsglue.dynamicframe import DynamicFrame\n' +
-          'dyf = DynamicFrame.fromDF(spark.sql("SELECT * FROM range(5) t(n)"), glueContext, "n")\n' +
-          'print(dyf.filter(lambda r: r["n"] % 2 == 0).count(), sys.prefix)',
-      ]);
-      const result = await glueKernel(['run', file, '--backend', backend, '-o', file]);
-      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-      assert.match(result.stdout, new RegExp(`\\n3 ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
-      if (backend === 'local')
-        assert.match(
-          result.stdout,
-          /Local session started: DuckDB [\d.]+ .*; pyspark: glue-kernel's shim over DuckDB; awsglue: glue-kernel's compatibility package/,
-        );
-    });
-  }
-});
-
-describe('a pip that cannot install', () => {
-  it('says what to check, and the half-made environment is removed', async () => {
-    const index = path.join(root, 'empty-index');
-    fs.mkdirSync(index, { recursive: true });
-    const failing = path.join(root, 'failing', 'engine');
-    // No pip configuration at all, and an index without the packages.
-    const over = { ...env, PIP_CONFIG_FILE: os.devNull, PIP_FIND_LINKS: '', glue_engine_dir: failing };
-    const result = await glueKernel(['setup', '--index-url', `file://${index}`], over);
-    assert.equal(result.code, 1);
-    assert.match(
-      result.stderr,
-      /glue-kernel setup: pip could not install duckdb, pandas, matplotlib, typing_extensions \(exit 1\)\. Check pip's index .*glue_pip_index_url/,
-    );
-    assert.match(result.stderr, /No matching distribution found for duckdb|Could not find a version/);
-    assert.deepEqual(fs.readdirSync(path.dirname(failing)), [], 'no venv, temporary folder or lock is left');
-  });
-
-  it('a bad --index-url is refused before anything happens', async () => {
-    const result = await glueKernel(['setup', '--index-url', 'ftp://example.com/simple'], env, 60_000);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /pip_index_url.*not an http:\/\/, https:\/\/ or file:\/\/ URL/);
   });
 });

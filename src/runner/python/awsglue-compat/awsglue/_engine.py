@@ -177,6 +177,7 @@ class DuckDBFrames:
     @staticmethod
     def read(session, fmt, paths, options):
         conn = session.conn
+        files = "[%s]" % ", ".join(sql_string(p) for p in paths)
         if fmt == "csv":
             header = bool(options.get("withHeader", False))
             args = ["header = %s" % ("true" if header else "false")]
@@ -184,19 +185,17 @@ class DuckDBFrames:
             args.append("quote = %s" % sql_string(options.get("quoteChar", '"')))
             if "escaper" in options:
                 args.append("escape = %s" % sql_string(options["escaper"]))
-            rel = conn.sql("SELECT * FROM read_csv($paths, %s)" % ", ".join(args), params={"paths": paths})
+            rel = conn.sql("SELECT * FROM read_csv(%s, %s)" % (files, ", ".join(args)))
             if not header:
                 # Glue names header-less CSV columns col0, col1, …
                 rel = rel.project(
                     ", ".join("%s AS %s" % (quote_ident(c), quote_ident("col%d" % i)) for i, c in enumerate(rel.columns))
                 )
         elif fmt == "json":
-            rel = conn.sql("SELECT * FROM read_json_auto($paths)", params={"paths": paths})
+            rel = conn.sql("SELECT * FROM read_json_auto(%s)" % files)
         else:
-            rel = conn.sql("SELECT * FROM read_parquet($paths)", params={"paths": paths})
-        name = "__glue_kernel_source_%d" % next(_counter)
-        rel.create(name)
-        return DuckDBFrames.wrap(conn.table(name), session)
+            rel = conn.sql("SELECT * FROM read_parquet(%s)" % files)
+        return DuckDBFrames.wrap(rel, session)
 
     def write(self, fmt, directory, options):
         os.makedirs(directory, exist_ok=True)
