@@ -40,6 +40,22 @@ describe('GlueBackend against the emulator: lifecycle', { skip: NO_PYTHON }, () 
     assert.equal(r.glueCalls('GetSession').length, before, 'no GetSession before running a statement');
   });
 
+  it('tracebacks name the cell as the user sees it (In [n]), also for a function from an earlier cell', async () => {
+    const signal = AbortSignal.timeout(30_000);
+    const define = await r.backend.run('def boom():\n    return 1 / 0', {
+      signal,
+      notify: recorder(),
+      executionCount: 7,
+    });
+    assert.equal(define.kind, 'output');
+    const result = await r.backend.run('boom()', { signal, notify: recorder(), executionCount: 8 });
+    assert.equal(result.kind, 'output');
+    if (result.kind !== 'output') return;
+    const tb = (result.output.Traceback ?? []).join('');
+    assert.match(tb, /File "<cell In\[8\]>", line 1/, tb);
+    assert.match(tb, /File "<cell In\[7\]>", line 2, in boom/, tb);
+  });
+
   it('a Python error comes back as output with the error fields', async () => {
     const { result } = await r.run('1/0');
     assert.equal(result.kind, 'output');
