@@ -24,6 +24,7 @@ import {
   type CapturedStatement,
   type MagicContext,
 } from '../magics/types';
+import type { StatementOutput } from '../runner/statement-output';
 import type { Backend, BackendNotifier, StatementResult } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 import { checkComplete } from './completeness';
@@ -315,7 +316,7 @@ export class GlueInterpreter implements Interpreter {
     signal: AbortSignal,
     executionCount: number,
   ): Promise<void> {
-    let output;
+    let output: StatementOutput;
     try {
       output = await this.localPython.run(code, {
         signal,
@@ -331,8 +332,9 @@ export class GlueInterpreter implements Interpreter {
       );
     }
     const outcome = renderOutput(output, sink);
-    if (outcome.status === 'error') throw new CellError(outcome);
+    // Figures drawn before an error are shown (and closed) too, as IPython does.
     for (const figure of await this.localPython.takeFigures(signal)) renderOutput(figure, sink);
+    if (outcome.status === 'error') throw new CellError(outcome);
   }
 
   private magicContext(
