@@ -37,6 +37,15 @@ function npmCache(): string | undefined {
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
+/** The user's pip configuration file (where pip finds packages: an index, a wheelhouse), if any. */
+function userPipConfig(): string | undefined {
+  const home = os.homedir();
+  const configHome = process.env.XDG_CONFIG_HOME ?? path.join(home, '.config');
+  return [path.join(configHome, 'pip', 'pip.conf'), path.join(home, '.pip', 'pip.conf')].find((f) =>
+    fs.existsSync(f),
+  );
+}
+
 /** Revenue (quantity × unit_price) per region, from the CSV the demo reads. */
 function revenueByRegion(csv: string): Map<string, number> {
   const [header, ...rows] = csv.trim().split('\n');
@@ -91,6 +100,12 @@ test("the README's first command runs the demo on a fresh clone", { timeout: 1_8
   // npm reads the packages from the user's cache instead of downloading them all again.
   const cache = npmCache();
   if (cache) env.npm_config_cache = cache;
+  // pip installs the engine as this user's pip is configured: a copy of that configuration.
+  const pipConfig = userPipConfig();
+  if (pipConfig) {
+    fs.mkdirSync(path.join(home, '.config', 'pip'), { recursive: true });
+    fs.copyFileSync(pipConfig, path.join(home, '.config', 'pip', 'pip.conf'));
+  }
   let log = '';
   for (const argv of commands) {
     const result = await run(argv[0], argv.slice(1), { cwd: clone, env, timeoutMs: 1_500_000 });
