@@ -163,6 +163,11 @@ export function buildProgram(): Command {
     .option('--provision-ms <ms>', 'how long a session stays PROVISIONING', parseInteger)
     .option('--minute-ms <ms>', 'how long an emulated minute lasts (timeouts)', parseInteger)
     .option('--python <path>', 'Python that runs the statements')
+    .option(
+      '--rate <LIMIT|OPERATION=LIMIT>',
+      'API quota per access key in calls per second, for all Glue calls (20) or one operation (GetStatement=5); over it: ThrottlingException (repeatable)',
+      collect,
+    )
     .action(async (options: EmulatorCommandOptions) => {
       const { runEmulatorCommand } = await import('./emulator-command');
       process.exitCode = await runEmulatorCommand(options);
@@ -196,6 +201,7 @@ export interface EmulatorCommandOptions {
   provisionMs?: number;
   minuteMs?: number;
   python?: string;
+  rate?: string[];
 }
 
 if (require.main === module) {

@@ -71,6 +71,7 @@ export interface SettingTypes {
   python: string;
   local_engine: LocalEngine;
   log_level: LogLevel;
+  api_rate: number;
 }
 export type SettingName = keyof SettingTypes;
 
@@ -83,7 +84,8 @@ export type DefaultedSettingName =
   | 'backend'
   | 'python'
   | 'local_engine'
-  | 'log_level';
+  | 'log_level'
+  | 'api_rate';
 
 /** Resolved values: defaulted settings are always present, the rest only when set somewhere. */
 export type SettingValues = { [K in DefaultedSettingName]: SettingTypes[K] } & {
@@ -754,6 +756,24 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     default: 'warn',
     help: 'Verbosity of the kernel’s own log (on its stderr).',
     mapsTo: 'kernel: logging',
+    scope: 'kernel',
+  },
+  api_rate: {
+    name: 'api_rate',
+    type: 'number',
+    accepted: 'a number of calls per second from 0.5 to 100',
+    schema: positiveNumberSchema().pipe(
+      z
+        .number()
+        .min(0.5, { error: 'must be at least 0.5' })
+        .max(100, { error: 'must be at most 100' }),
+    ),
+    env: envNames('glue_api_rate'),
+    configKeys: ['glue_api_rate'],
+    configureKeys: [],
+    default: 5,
+    help: 'Most Glue API calls the kernel makes in any one second (polling, magics, retries); halved for a while when Glue throttles.',
+    mapsTo: 'kernel: API-call budget',
     scope: 'kernel',
   },
 };

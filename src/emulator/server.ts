@@ -17,6 +17,7 @@ import {
   type Fault,
 } from './faults';
 import { dispatchGlue } from './glue-api';
+import { RateQuotas } from './quotas';
 import { isGlueOperation } from './model';
 import type { SessionManager } from './sessions';
 import { type AuthFailure, type AuthFailureKind, parseAuthorization, verifySigV4 } from './sigv4';
@@ -41,6 +42,8 @@ export interface ServerDeps {
   credentials: CredentialStore;
   adminEnabled: () => boolean;
   info: () => Record<string, unknown>;
+  /** Per-access-key Glue API quotas (--rate); none by default. */
+  quotas?: RateQuotas;
   logger?: { debug(m: string): void; warn(m: string): void };
   onResponse?: (record: ResponseRecord) => void;
 }
@@ -93,8 +96,10 @@ export class EmulatorServer {
   readonly server: http.Server;
   readonly faults = new FaultInjector();
   readonly calls = new CallLog();
+  private readonly quotas: RateQuotas;
 
   constructor(private readonly deps: ServerDeps) {
+    this.quotas = deps.quotas ?? new RateQuotas([]);
     this.server = http.createServer({ keepAlive: true }, (req, res) => void this.handle(req, res));
     // Longer than the SDKs' idle sockets live, so a client never reuses a socket we just closed.
     this.server.keepAliveTimeout = 60_000;
@@ -232,22 +237,29 @@ export class EmulatorServer {
           ),
         );
       }
-      const fault = this.faults.take(op);
-      if (fault) {
-        const handled = await this.applyFault(fault, res, (err) => jsonError(err, fault));
-        if (handled) {
-          if (fault.kind === 'reset')
-            this.calls.add({
-              ...log,
-              status: 0,
-              latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
-              fault: 'reset',
-            });
-          return;
-        }
+      if (!this.quotas.take(auth.accessKeyId, op)) {
+        log.throttled = 'quota';
+        return jsonError(new GlueError('ThrottlingException', 'Rate exceeded', 400));
       }
+      const fault = this.faults.take(op);
+      if (fault?.kind === 'throttle') log.throttled = 'fault';
+      const applyFault = async (): Promise<boolean> => {
+        if (!fault) return false;
+        const handled = await this.applyFault(fault, res, (err) => jsonError(err, fault));
+        if (handled && fault.kind === 'reset')
+          this.calls.add({
+            ...log,
+            status: 0,
+            latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
+            fault: 'reset',
+          });
+        return handled;
+      };
+      if (!fault?.after && (await applyFault())) return;
       try {
         const output = dispatchGlue(this.deps.sessions, op, body);
+        // An `after` fault: the call took effect, and its answer is replaced (or lost).
+        if (fault?.after && (await applyFault())) return;
         finish(200, JSON_CONTENT_TYPE, JSON.stringify(output), {}, undefined, fault);
       } catch (err) {
         if (err instanceof GlueError) return jsonError(err, fault);

@@ -242,6 +242,10 @@ export class GlueInterpreter implements Interpreter {
       resolveSettings: () => this.resolveSettings(),
       notify: notifierFor(sink),
       runStatement: (code) => this.runStatement(code, sink, signal, executionCount),
+      showStatementResult: (result) => {
+        const outcome = renderResult(result, sink);
+        if (outcome.status === 'error') throw new CellError(outcome);
+      },
       say: (text) => line(sink, 'stdout', text),
       warn: (text) => line(sink, 'stderr', text),
     };

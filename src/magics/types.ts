@@ -3,7 +3,7 @@
 // generated docs/magics.md, so none of those can drift from what the magic really does.
 import type { ResolvedSettings, SettingsStore } from '../config';
 import type { OutputSink } from '../jupyter/interpreter';
-import type { Backend, BackendNotifier } from '../session/backend';
+import type { Backend, BackendNotifier, StatementResult } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 
 export type MagicKind = 'line' | 'cell';
@@ -45,6 +45,8 @@ export interface MagicContext {
   registry: { all(): readonly MagicDefinition[] };
   /** Runs code as a statement in the session (used by %%sql). Renders its output. */
   runStatement(code: string): Promise<void>;
+  /** Renders a statement's result as a cell's output (used by %statement); an error fails the cell. */
+  showStatementResult(result: StatementResult): void;
   /** Prints a line of information to the cell (stdout). */
   say(text: string): void;
   /** Prints a warning to the cell (stderr). */

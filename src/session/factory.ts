@@ -36,6 +36,7 @@ export function createBackend(options: BackendFactoryOptions): Backend {
     logger: logger.child('glue'),
     // The kernel shows status as one display updated in place, so it can change every second.
     statusIntervalMs: 1000,
+    apiRate: values?.api_rate,
     clientSettings: async () => {
       const resolved = (await options.resolve()).values;
       return {

@@ -3,6 +3,7 @@
 // it, so each module is plain functions taking (ctx, ...).
 import type { KernelKind } from '../kinds';
 import type { AwsCall, CallerIdentityOf } from './aws-call';
+import type { CallBudget } from './call-budget';
 import type { AwsClients } from './clients';
 import type { PollSchedule } from './poll';
 import type { CreateSessionRequest } from './session-request';
@@ -14,6 +15,12 @@ export interface ActiveSession {
   ready: boolean;
   /** What we asked for (GetSession does not return Timeout or Tags). */
   requested?: CreateSessionRequest;
+  /**
+   * The highest statement id this kernel has seen in the session (-1 for a session it created
+   * and has not run anything in; undefined when unknown, e.g. after %reconnect). After an
+   * ambiguous RunStatement failure, only newer statements can be the one it sent.
+   */
+  lastStatementId?: number;
 }
 
 /** The bounds and intervals of GlueBackendOptions, defaults applied. */
@@ -23,6 +30,8 @@ export interface Timing {
   progressAfterMs: number;
   statusIntervalMs: number;
   stopTimeoutMs: number;
+  /** How long GetStatement may keep failing (throttling, 5xx, resets) before a cell gives up on waiting. */
+  pollGiveUpMs: number;
 }
 
 export interface Schedules {
@@ -37,6 +46,8 @@ export interface GlueContext {
   readonly schedules: Schedules;
   /** One AWS call with retries and errors for people. */
   readonly call: AwsCall;
+  /** The kernel's API-call budget every call waits in (call-budget.ts). */
+  readonly budget: CallBudget;
   /** Who the credentials of these clients belong to (asked once per clients). */
   readonly callerIdentity: CallerIdentityOf;
   /** Clients for the settings of this moment (region, endpoint, profile, %%assume_role). */

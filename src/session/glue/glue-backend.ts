@@ -24,6 +24,7 @@ import type {
 } from '../backend';
 import type { KernelKind } from '../kinds';
 import { awsCaller, boundedSignal, callerIdentityCache } from './aws-call';
+import { CallBudget } from './call-budget';
 import {
   createClients,
   settingsKey,
@@ -47,7 +48,7 @@ import { endedNote } from './session-ended';
 import * as operations from './session-operations';
 import type { CreateSessionRequestProvider } from './session-request';
 import { createSession, waitReady } from './session-start';
-import { runStatement } from './statement-run';
+import { runStatement, statementResult } from './statement-run';
 
 export interface GlueBackendOptions {
   kind: KernelKind;
@@ -66,6 +67,13 @@ export interface GlueBackendOptions {
   statusIntervalMs?: number;
   /** Bound for StopSession at close() when the signal gives no better one (default 10 s). */
   stopTimeoutMs?: number;
+  /**
+   * How long GetStatement may keep failing (throttling, 5xx, resets) before a cell stops waiting
+   * and says how to fetch the statement's result later (default 15 min).
+   */
+  pollGiveUpMs?: number;
+  /** Glue calls per second this kernel may make (glue_api_rate; default 5). */
+  apiRate?: number;
   schedules?: { statement?: PollSchedule; session?: PollSchedule; cancel?: PollSchedule };
   retry?: Partial<RetryPolicy>;
   /** Replaces createClients (tests). */
@@ -88,7 +96,8 @@ export class GlueBackend implements Backend, SessionOperations {
 
   constructor(private readonly options: GlueBackendOptions) {
     this.provider = options.sessionRequest;
-    const call = awsCaller(options);
+    const budget = new CallBudget({ rate: options.apiRate });
+    const call = awsCaller({ ...options, budget });
     this.ctx = {
       kind: options.kind,
       timing: {
@@ -97,6 +106,7 @@ export class GlueBackend implements Backend, SessionOperations {
         progressAfterMs: options.progressAfterMs ?? 3000,
         statusIntervalMs: options.statusIntervalMs ?? 5000,
         stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+        pollGiveUpMs: options.pollGiveUpMs ?? 15 * 60_000,
       },
       schedules: {
         statement: options.schedules?.statement ?? STATEMENT_SCHEDULE,
@@ -104,6 +114,7 @@ export class GlueBackend implements Backend, SessionOperations {
         cancel: options.schedules?.cancel ?? CANCEL_SCHEDULE,
       },
       call,
+      budget,
       callerIdentity: callerIdentityCache(call),
       clients: () => this.clients(),
       current: () => this.session,
@@ -276,6 +287,23 @@ export class GlueBackend implements Backend, SessionOperations {
 
   deleteSession(id: string | undefined, notify: BackendNotifier, signal: AbortSignal): Promise<string> {
     return operations.deleteSession(this.ctx, id, notify, signal);
+  }
+
+  async statement(id: number, signal: AbortSignal): Promise<StatementResult> {
+    const session = this.session;
+    if (!session)
+      return {
+        kind: 'failed',
+        ename: 'NoSession',
+        message:
+          'There is no current session: %statement reads statements of the session in use (%reconnect <id> to use another).',
+      };
+    try {
+      return await statementResult(this.ctx, session, id, signal);
+    } catch (err) {
+      const e = kernelError(err);
+      return { kind: 'failed', ename: e.ename, message: e.message };
+    }
   }
 
   tagSession(tags: Record<string, string>, signal: AbortSignal): Promise<boolean> {

@@ -82,7 +82,13 @@ export async function createSession(
     },
     signal,
   );
-  const session: ActiveSession = { id, clients, ready: created?.Status === 'READY', requested: request };
+  const session: ActiveSession = {
+    id,
+    clients,
+    ready: created?.Status === 'READY',
+    requested: request,
+    lastStatementId: -1,
+  };
   ctx.use(session);
   if (!session.ready) await waitReady(ctx, session, notify, signal);
   else notify.info(`Session ${id} has been created.`);
