@@ -7,7 +7,7 @@
 import type { Statement } from '@aws-sdk/client-glue';
 import type { StatementOutput } from '../../runner/statement-output';
 import type { BackendNotifier, StatementResult } from '../backend';
-import { awsErrorClass, awsErrorCode, boundedSignal } from './aws-call';
+import { awsErrorClass, awsErrorCode, boundedSignal, untilAborted } from './aws-call';
 import type { ActiveSession, GlueContext } from './context';
 import { GlueKernelError } from './errors';
 import { abortableSleep, formatElapsed, isAbortError, pollUntil } from './poll';
@@ -285,7 +285,14 @@ function finalResult(session: ActiveSession, st: Statement): StatementResult {
   return { kind: 'failed', ename, message: tb && !tb.endsWith(value) ? `${value}\n${tb}` : value };
 }
 
-/** Interrupt: CancelStatement, then wait (bounded) for CANCELLED. The session is kept. */
+/** How long CancelStatement itself may keep trying (retries, throttling) after the cell has ended. */
+const CANCEL_REQUEST_MS = 60_000;
+
+/**
+ * Interrupt: CancelStatement, then wait (bounded by cancelWaitMs, so the interrupt is answered
+ * promptly) for CANCELLED. The CancelStatement request is not bound by that wait: when Glue is
+ * slow or throttling it keeps trying after the cell has ended. The session is kept.
+ */
 async function cancel(
   ctx: GlueContext,
   session: ActiveSession,
@@ -295,17 +302,25 @@ async function cancel(
   const { clients } = session;
   const bound = boundedSignal(ctx.timing.cancelWaitMs);
   notify.status(`Cancelling statement ${id}...`);
-  try {
-    await ctx.call(
+  let sent = false;
+  const request = boundedSignal(CANCEL_REQUEST_MS);
+  const cancelled = ctx
+    .call(
       clients,
       'CancelStatement',
       `Cancelling statement ${id}`,
       () =>
         clients.glue.send(new clients.sdk.glue.CancelStatementCommand({ SessionId: session.id, Id: id }), {
-          abortSignal: bound,
+          abortSignal: request,
         }),
-      bound,
-    );
+      request,
+    )
+    .then(() => {
+      sent = true;
+    });
+  cancelled.catch(() => undefined);
+  try {
+    await untilAborted(cancelled, bound);
     const st = await pollUntil<Statement>({
       schedule: ctx.schedules.cancel,
       signal: bound,
@@ -327,9 +342,12 @@ async function cancel(
     };
   } catch (err) {
     if (isAbortError(err)) {
+      const waited = formatElapsed(ctx.timing.cancelWaitMs);
       return {
         kind: 'cancelled',
-        message: `Asked Glue to cancel statement ${id}, but it had not stopped after ${formatElapsed(ctx.timing.cancelWaitMs)}. Session ${session.id} may stay busy until it does; the next cell waits for it.`,
+        message: sent
+          ? `Asked Glue to cancel statement ${id}, but it had not stopped after ${waited}. Session ${session.id} may stay busy until it does; the next cell waits for it.`
+          : `Asking Glue to cancel statement ${id}: Glue had not answered after ${waited}, and the kernel keeps asking. Session ${session.id} may stay busy until the statement stops; the next cell waits for it.`,
       };
     }
     const result = await sessionErrorResult(ctx, session, err);

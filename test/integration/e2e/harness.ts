@@ -51,9 +51,15 @@ export interface CellResult {
 }
 
 export type Step =
-  | { code: string; timeout?: number; interrupt_after?: number }
+  | {
+      code: string;
+      timeout?: number;
+      interrupt_after?: number;
+      /** An admin call made while the cell runs, `after` s after it was sent. */
+      admin_after?: { after: number; admin: 'POST' | 'GET'; path: string; body?: unknown };
+    }
   | { sleep: number }
-  | { admin: 'POST' | 'GET'; path: string }
+  | { admin: 'POST' | 'GET'; path: string; body?: unknown }
   | { restart: true }
   | { shutdown: true };
 
