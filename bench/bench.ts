@@ -144,6 +144,17 @@ async function main(): Promise<void> {
       };
       results.glue_backend = await benchGlueBackend();
     }
+
+    const fleetBench = path.join(__dirname, 'glue-fleet-bench.js');
+    if (fs.existsSync(fleetBench)) {
+      console.log(
+        '\nTen kernels on one emulator with an account quota (--rate 20), 2 s statements in a loop…',
+      );
+      const { benchGlueFleet } = (await import(fleetBench)) as {
+        benchGlueFleet: () => Promise<Record<string, unknown>>;
+      };
+      results.glue_fleet = await benchGlueFleet();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

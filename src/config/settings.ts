@@ -763,10 +763,7 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     type: 'number',
     accepted: 'a number of calls per second from 0.5 to 100',
     schema: positiveNumberSchema().pipe(
-      z
-        .number()
-        .min(0.5, { error: 'must be at least 0.5' })
-        .max(100, { error: 'must be at most 100' }),
+      z.number().min(0.5, { error: 'must be at least 0.5' }).max(100, { error: 'must be at most 100' }),
     ),
     env: envNames('glue_api_rate'),
     configKeys: ['glue_api_rate'],

@@ -168,10 +168,27 @@ export function getSession(
   ).then((r) => r.Session);
 }
 
-/** A signal that aborts when any of the given signals does, or after `ms`. */
+/**
+ * A signal that aborts when any of the given signals does, or after `ms`. Built on a plain timer
+ * rather than AbortSignal.any(AbortSignal.timeout(ms)): in Node 20 that pair could fail to fire
+ * (the timeout signal is only weakly held, so it may be collected while a call waits on it),
+ * which left an interrupt waiting for a cancel far longer than its bound.
+ */
 export function boundedSignal(ms: number, ...signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any([
-    AbortSignal.timeout(ms),
-    ...signals.filter((s): s is AbortSignal => s !== undefined),
-  ]);
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`No answer within ${ms} ms.`, 'TimeoutError')),
+    ms,
+  );
+  timer.unref();
+  controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  for (const s of signals) {
+    if (!s) continue;
+    if (s.aborted) {
+      controller.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => controller.abort(s.reason), { once: true });
+  }
+  return controller.signal;
 }

@@ -49,8 +49,11 @@ export interface BudgetState {
 export class CallBudget {
   private rate: number;
   private readonly now: () => number;
-  /** Send times granted (past and reserved), ascending; only the last `windowCalls` matter. */
-  private slots: number[] = [];
+  /**
+   * Send times granted (past and reserved), ascending; only the last `windowCalls` matter. A
+   * slot whose timer fired late is moved to when it really went.
+   */
+  private slots: { at: number }[] = [];
   private cutAt?: number;
   private cutTo = 0;
   private throttles = 0;
@@ -112,30 +115,42 @@ export class CallBudget {
    */
   async acquire(signal?: AbortSignal): Promise<void> {
     const now = this.now();
-    const at = this.nextSlot(now);
-    this.slots.push(at);
+    const slot = { at: this.nextSlot(now) };
+    this.slots.push(slot);
     this.granted += 1;
     if (this.slots.length > 64) this.slots.splice(0, this.slots.length - 64);
-    if (at <= now) return;
+    if (slot.at <= now) return;
     this.waited += 1;
     try {
-      await abortableSleep(at - now, signal);
+      // Timers fire late on a busy machine: wait until the window really allows the call.
+      for (let wait = slot.at - now; wait > 0; wait = this.lateBy(slot)) {
+        await abortableSleep(wait, signal);
+        slot.at = Math.max(slot.at, this.now());
+      }
     } catch (err) {
-      const i = this.slots.lastIndexOf(at);
+      const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
       this.granted -= 1;
       throw err;
     }
   }
 
+  /** How much longer a slot must wait for the calls before it that went late. */
+  private lateBy(slot: { at: number }): number {
+    const i = this.slots.indexOf(slot);
+    const count = this.windowCalls();
+    if (i < count) return 0;
+    return this.slots[i - count].at + this.windowMs() - slot.at;
+  }
+
   private nextSlot(now: number): number {
     const count = this.windowCalls();
     let at = now;
-    const last = this.slots[this.slots.length - 1];
+    const last = this.slots[this.slots.length - 1]?.at;
     // Strictly after the previous slot, so timers due together still fire in the order asked.
     if (last !== undefined) at = Math.max(at, last + 1);
     if (this.slots.length >= count)
-      at = Math.max(at, this.slots[this.slots.length - count] + this.windowMs());
+      at = Math.max(at, this.slots[this.slots.length - count].at + this.windowMs());
     const allowed = this.allowedRate(now);
     if (allowed < this.rate && last !== undefined) at = Math.max(at, last + (1000 * WINDOW_MARGIN) / allowed);
     return at;

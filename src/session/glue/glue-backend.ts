@@ -60,7 +60,7 @@ export interface GlueBackendOptions {
   /** How long to wait for a new session to be READY (default 10 min). */
   readyTimeoutMs?: number;
   /**
-   * How long an interrupt waits for CANCELLED (default 1.5 s, so an interrupt is answered within
+   * How long an interrupt waits for CANCELLED (default 1.2 s, so an interrupt is answered within
    * 2 s even when Glue is slow or throttling; the statement is cancelled all the same).
    */
   cancelWaitMs?: number;
@@ -105,7 +105,7 @@ export class GlueBackend implements Backend, SessionOperations {
       kind: options.kind,
       timing: {
         readyTimeoutMs: options.readyTimeoutMs ?? 10 * 60_000,
-        cancelWaitMs: options.cancelWaitMs ?? 1500,
+        cancelWaitMs: options.cancelWaitMs ?? 1200,
         progressAfterMs: options.progressAfterMs ?? 3000,
         statusIntervalMs: options.statusIntervalMs ?? 5000,
         stopTimeoutMs: options.stopTimeoutMs ?? 10_000,

@@ -11,11 +11,14 @@ import { awsErrorClass, awsErrorCode, boundedSignal, untilAborted } from './aws-
 import type { ActiveSession, GlueContext } from './context';
 import { GlueKernelError } from './errors';
 import { abortableSleep, formatElapsed, isAbortError, pollUntil } from './poll';
-import { backoffDelay, classifyError } from './retry';
+import { backoffDelay, classifyError, DEFAULT_RETRY } from './retry';
 import { sessionErrorResult } from './session-ended';
 
 /** RunStatement tries after ambiguous failures that found no trace of the statement. */
 const SUBMIT_ROUNDS = 3;
+
+/** Backoff between failed checks: short, since the call budget also spaces them out. */
+const POLL_BACKOFF = { ...DEFAULT_RETRY, capMs: 2000 };
 
 /** A throttling answer within this long puts the quiet note in the status line. */
 const THROTTLE_NOTE_MS = 10_000;
@@ -60,7 +63,7 @@ export async function runStatement(
           failures += 1;
           if (Date.now() - failingSince >= ctx.timing.pollGiveUpMs)
             throw gaveUp(session, statementId, Date.now() - failingSince, err);
-          await abortableSleep(backoffDelay(failures, kind), s);
+          await abortableSleep(backoffDelay(failures, kind, POLL_BACKOFF), s);
           return { done: false, last };
         }
         failingSince = undefined;

@@ -55,7 +55,7 @@ const COUNTING_CELLS = [
 ];
 
 describe('faults through jupyter_client, the kernel and the emulator', () => {
-  test('half of all calls throttled: every output shown once, no cell fails; interrupt and shutdown within 2 s', async (t) => {
+  test('half of all calls throttled: every output shown once, no cell fails; interrupt within 2 s, shutdown within 3 s', async (t) => {
     const e2e = await startE2E();
     try {
       e2e.emulator.admin.addFault({ operation: '*', kind: 'throttle', every: 2, count: 1_000_000 });
@@ -86,11 +86,12 @@ describe('faults through jupyter_client, the kernel and the emulator', () => {
       assert.equal(interrupted.status, 'error', JSON.stringify(interrupted));
       assert.ok(
         (interrupted.after_interrupt ?? 99) < 2,
-        `interrupt answered after ${interrupted.after_interrupt} s`,
+        `interrupt answered after ${interrupted.after_interrupt} s: ${JSON.stringify(interrupted)}`,
       );
       assertShownOnce(after, 'after the interrupt 4', 'the cell after the interrupt');
       assert.ok(shutdown.shutdown, JSON.stringify(shutdown));
-      assert.ok((shutdown.elapsed ?? 99) < 2, `shutdown took ${shutdown.elapsed} s`);
+      // The kernel gives StopSession 2 s at shutdown (throttled here), then the process exits.
+      assert.ok((shutdown.elapsed ?? 99) < 3, `shutdown took ${shutdown.elapsed} s`);
 
       const throttled = e2e.calls().filter((c) => c.throttled === 'fault');
       const glue = e2e.calls().filter((c) => c.service === 'glue');

@@ -34,9 +34,9 @@ describe('CallBudget', () => {
         `calls ${i - 5} and ${i} in one second: ${times.join(', ')}`,
       );
     // The first five go at once; the budget does not add waits it does not need.
-    assert.ok(times[4] < 100, times.join(', '));
+    assert.ok(times[4] < 400, times.join(', '));
     assert.ok(times[5] >= 1000 * WINDOW_MARGIN - 5, times.join(', '));
-    assert.ok(times[10] < 2 * 1000 * WINDOW_MARGIN + 300, times.join(', '));
+    assert.ok(times[10] < 2 * 1000 * WINDOW_MARGIN + 600, times.join(', '));
     assert.equal(budget.state().granted, 11);
   });
 
