@@ -170,9 +170,8 @@ export function getSession(
 
 /**
  * A signal that aborts when any of the given signals does, or after `ms`. Built on a plain timer
- * rather than AbortSignal.any(AbortSignal.timeout(ms)): in Node 20 that pair could fail to fire
- * (the timeout signal is only weakly held, so it may be collected while a call waits on it),
- * which left an interrupt waiting for a cancel far longer than its bound.
+ * (kept alive by Node's timer list) so the bound never depends on how AbortSignal.any holds an
+ * AbortSignal.timeout source.
  */
 export function boundedSignal(ms: number, ...signals: (AbortSignal | undefined)[]): AbortSignal {
   const controller = new AbortController();
