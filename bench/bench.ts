@@ -209,6 +209,17 @@ async function main(): Promise<void> {
       results.long_run = await m.benchLongRun();
       m.printLongRun(results.long_run as Awaited<ReturnType<typeof m.benchLongRun>>);
     }
+
+    const fleetBench = path.join(__dirname, 'glue-fleet-bench.js');
+    if (fs.existsSync(fleetBench)) {
+      console.log(
+        '\nTen kernels on one emulator with an account quota (--rate 20), 2 s statements in a loop…',
+      );
+      const { benchGlueFleet } = (await import(fleetBench)) as {
+        benchGlueFleet: () => Promise<Record<string, unknown>>;
+      };
+      results.glue_fleet = await benchGlueFleet();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

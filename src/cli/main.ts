@@ -185,6 +185,11 @@ export function buildProgram(): Command {
     )
     .option('--keep-statements <n>', 'finished statements kept per session (default 1000)', parseInteger)
     .option('--keep-calls <n>', 'API calls kept in the admin call log (default 10000)', parseInteger)
+    .option(
+      '--rate <LIMIT|OPERATION=LIMIT>',
+      'API quota per access key in calls per second, for all Glue calls (20) or one operation (GetStatement=5); over it: ThrottlingException (repeatable)',
+      collect,
+    )
     .action(async (options: EmulatorCommandOptions) => {
       const { runEmulatorCommand } = await import('./emulator-command');
       process.exitCode = await runEmulatorCommand(options);
@@ -240,6 +245,7 @@ export interface EmulatorCommandOptions {
   python?: string;
   keepStatements?: number;
   keepCalls?: number;
+  rate?: string[];
 }
 
 if (require.main === module) {

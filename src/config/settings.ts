@@ -78,6 +78,7 @@ export interface SettingTypes {
   log_level: LogLevel;
   dpu_hour_price: number;
   sql_rows: number;
+  api_rate: number;
 }
 export type SettingName = keyof SettingTypes;
 
@@ -91,7 +92,8 @@ export type DefaultedSettingName =
   | 'local_engine'
   | 'log_level'
   | 'dpu_hour_price'
-  | 'sql_rows';
+  | 'sql_rows'
+  | 'api_rate';
 
 /** Resolved values: defaulted settings are always present, the rest only when set somewhere. */
 export type SettingValues = { [K in DefaultedSettingName]: SettingTypes[K] } & {
@@ -851,6 +853,21 @@ export const SETTINGS: { readonly [K in SettingName]: SettingDefinition<K> } = {
     default: 20,
     help: 'Rows %%sql and %display show when -n does not say.',
     mapsTo: 'kernel: %%sql and %display tables',
+    scope: 'kernel',
+  },
+  api_rate: {
+    name: 'api_rate',
+    type: 'number',
+    accepted: 'a number of calls per second from 0.5 to 100',
+    schema: positiveNumberSchema().pipe(
+      z.number().min(0.5, { error: 'must be at least 0.5' }).max(100, { error: 'must be at most 100' }),
+    ),
+    env: envNames('glue_api_rate'),
+    configKeys: ['glue_api_rate'],
+    configureKeys: [],
+    default: 5,
+    help: 'Most Glue API calls the kernel makes in any one second (polling, magics, retries); halved for a while when Glue throttles.',
+    mapsTo: 'kernel: API-call budget',
     scope: 'kernel',
   },
 };

@@ -1,7 +1,9 @@
 // Scripted faults and the API-call log, for tests and benchmarks (driven by the admin path or
 // in-process). A fault applies to the next N calls of one operation ('GetStatement',
 // 'sts:AssumeRole', or '*' for any): throttle, fail with 500, an arbitrary service error,
-// delay, or reset the connection.
+// delay, or reset the connection. With `after`, a Glue call is handled first and the fault
+// replaces its answer (the service accepted it, the caller never hears so), and `every`
+// spreads a fault over calls (every 2nd call: half of all calls).
 
 export const FAULT_KINDS = ['throttle', 'error500', 'error', 'delay', 'reset'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -18,6 +20,10 @@ export interface FaultSpec {
   code?: string;
   status?: number;
   message?: string;
+  /** Handle the call, then apply the fault instead of sending its answer (Glue calls only). */
+  after?: boolean;
+  /** Apply to every n-th matching call only (default 1: each one); `count` counts applications. */
+  every?: number;
 }
 
 export interface Fault extends Required<Pick<FaultSpec, 'operation' | 'kind'>> {
@@ -27,6 +33,10 @@ export interface Fault extends Required<Pick<FaultSpec, 'operation' | 'kind'>> {
   code?: string;
   status?: number;
   message?: string;
+  after: boolean;
+  every: number;
+  /** Matching calls seen, for `every`. */
+  seen: number;
 }
 
 export function parseFaultSpec(value: unknown): FaultSpec {
@@ -49,6 +59,12 @@ export function parseFaultSpec(value: unknown): FaultSpec {
     if (typeof x !== 'string') throw new Error(`'${name}' must be a string`);
     return x;
   };
+  const bool = (name: string): boolean | undefined => {
+    const x = v[name];
+    if (x === undefined) return undefined;
+    if (typeof x !== 'boolean') throw new Error(`'${name}' must be true or false`);
+    return x;
+  };
   const spec: FaultSpec = {
     operation: v.operation,
     kind: v.kind as FaultKind,
@@ -57,6 +73,8 @@ export function parseFaultSpec(value: unknown): FaultSpec {
     code: str('code'),
     status: int('status', 400, 599),
     message: str('message'),
+    after: bool('after'),
+    every: int('every', 1, 1000),
   };
   if (spec.kind === 'error' && !spec.code) throw new Error("kind 'error' needs 'code'");
   return spec;
@@ -76,6 +94,9 @@ export class FaultInjector {
       code: spec.code,
       status: spec.status,
       message: spec.message,
+      after: spec.after ?? false,
+      every: spec.every ?? 1,
+      seen: 0,
     };
     this.faults.push(fault);
     return fault;
@@ -87,6 +108,8 @@ export class FaultInjector {
     const i = this.faults.findIndex((f) => f.operation === operation || f.operation === '*');
     if (i < 0) return undefined;
     const f = this.faults[i];
+    f.seen += 1;
+    if (f.seen % f.every !== 0) return undefined;
     f.remaining -= 1;
     if (f.remaining <= 0) this.faults.splice(i, 1);
     return { ...f };
@@ -113,6 +136,8 @@ export interface CallRecord {
   errorCode?: string;
   accessKeyId?: string;
   fault?: FaultKind;
+  /** Answered ThrottlingException: by the --rate quota, or by a scripted fault. */
+  throttled?: 'quota' | 'fault';
   /**
    * What was asked: for Glue the parsed JSON input (strings longer than REQUEST_STRING_MAX are
    * cut), for STS/IAM the form parameters without signatures, tokens or other secrets.

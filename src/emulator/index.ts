@@ -11,6 +11,7 @@ import {
 import { generateAdminToken } from './admin';
 import { pythonExecutor, type StatementExecutor } from './executor';
 import type { CallRecord, Fault, FaultSpec } from './faults';
+import { parseRateSpec, RateQuotas, type RateRule } from './quotas';
 import { EmulatorServer, type ResponseRecord } from './server';
 import { SessionManager } from './sessions';
 
@@ -19,6 +20,7 @@ export type { StatementExecutor, StatementRunner, RunnerExit } from './executor'
 export type { CallRecord, Fault, FaultSpec, FaultKind } from './faults';
 export type { ResponseRecord } from './server';
 export { parseCredentialSpec, generateCredentials } from './credentials';
+export { parseRateSpec, type RateRule } from './quotas';
 
 export interface EmulatorLogger {
   debug(message: string): void;
@@ -56,6 +58,8 @@ export interface EmulatorOptions {
   executor?: StatementExecutor;
   /** Called with every API response the emulator sends (the contract test records them). */
   onResponse?: (record: ResponseRecord) => void;
+  /** Glue API quotas per access key (token buckets); calls over them get ThrottlingException. */
+  rate?: RateRule[];
 }
 
 export interface RunningEmulator {
@@ -142,9 +146,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       minuteMs: sessions.minuteMs,
       provisionMs: options.provisionMs ?? 0,
       keepStatements: sessions.keepStatements,
+      rate: options.rate ?? [],
     }),
     logger: options.logger,
     onResponse: options.onResponse,
+    quotas: new RateQuotas(options.rate ?? []),
   });
   const address = await server.listen(host, options.port ?? 0);
   adminEnabled = isLoopbackAddress(address.address);
@@ -193,6 +199,8 @@ export interface EmulatorCliOptions {
   python?: string;
   keepStatements?: number | string;
   keepCalls?: number | string;
+  /** Repeatable `LIMIT` / `OPERATION=LIMIT` (calls per second per access key). */
+  rate?: string[];
 }
 
 export interface EmulatorCliIo {
@@ -227,6 +235,7 @@ export function emulatorOptionsFromCli(cli: EmulatorCliOptions): EmulatorOptions
     python: cli.python,
     keepStatements: intOption('keep-statements', cli.keepStatements, 1, 10_000_000),
     keepCalls: intOption('keep-calls', cli.keepCalls, 1, 10_000_000),
+    rate: parseRateSpec(cli.rate ?? []),
   };
 }
 
@@ -264,6 +273,11 @@ export async function runEmulatorCli(cli: EmulatorCliOptions, io: EmulatorCliIo)
         `!!! The admin path (/_emulator/) is disabled. Use --host 127.0.0.1 unless you mean it.\n\n`,
     );
   }
+  const rate = options.rate ?? [];
+  if (rate.length > 0)
+    io.stderr.write(
+      `Glue API quotas per access key: ${rate.map((r) => (r.operation === '*' ? `${r.perSecond}/s for all calls` : `${r.operation} ${r.perSecond}/s`)).join(', ')}; calls over them get ThrottlingException.\n`,
+    );
   io.stderr.write(
     `Glue emulator listening on ${emulator.endpoint} (region ${emulator.region}, account ${emulator.accountId}). ` +
       `Use AWS_ENDPOINT_URL_GLUE, AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL_IAM=${emulator.endpoint}. Ctrl-C stops it.\n`,

@@ -19,6 +19,7 @@ import {
   type Fault,
 } from './faults';
 import { dispatchGlue } from './glue-api';
+import { RateQuotas } from './quotas';
 import { isGlueOperation } from './model';
 import { parseRequestTarget, type RequestTarget } from './request-target';
 import { DASHBOARD_PREFIX, type SessionManager } from './sessions';
@@ -48,6 +49,8 @@ export interface ServerDeps {
   adminToken: string;
   /** Calls kept in the call log (default DEFAULT_KEEP_CALLS). */
   keepCalls?: number;
+  /** Per-access-key Glue API quotas (--rate); none by default. */
+  quotas?: RateQuotas;
   logger?: { debug(m: string): void; warn(m: string): void };
   onResponse?: (record: ResponseRecord) => void;
 }
@@ -100,9 +103,11 @@ export class EmulatorServer {
   readonly server: http.Server;
   readonly faults = new FaultInjector();
   readonly calls: CallLog;
+  private readonly quotas: RateQuotas;
 
   constructor(private readonly deps: ServerDeps) {
     this.calls = new CallLog(deps.keepCalls);
+    this.quotas = deps.quotas ?? new RateQuotas([]);
     this.server = http.createServer({ keepAlive: true }, (req, res) => this.serve(req, res));
     // Longer than the SDKs' idle sockets live, so a client never reuses a socket we just closed.
     this.server.keepAliveTimeout = 60_000;
@@ -309,22 +314,29 @@ export class EmulatorServer {
           ),
         );
       }
-      const fault = this.faults.take(op);
-      if (fault) {
-        const handled = await this.applyFault(fault, res, (err) => jsonError(err, fault));
-        if (handled) {
-          if (fault.kind === 'reset')
-            this.calls.add({
-              ...log,
-              status: 0,
-              latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
-              fault: 'reset',
-            });
-          return;
-        }
+      if (!this.quotas.take(auth.accessKeyId, op)) {
+        log.throttled = 'quota';
+        return jsonError(new GlueError('ThrottlingException', 'Rate exceeded', 400));
       }
+      const fault = this.faults.take(op);
+      if (fault?.kind === 'throttle') log.throttled = 'fault';
+      const applyFault = async (): Promise<boolean> => {
+        if (!fault) return false;
+        const handled = await this.applyFault(fault, res, (err) => jsonError(err, fault));
+        if (handled && fault.kind === 'reset')
+          this.calls.add({
+            ...log,
+            status: 0,
+            latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
+            fault: 'reset',
+          });
+        return handled;
+      };
+      if (!fault?.after && (await applyFault())) return;
       try {
         const output = dispatchGlue(this.deps.sessions, op, body);
+        // An `after` fault: the call took effect, and its answer is replaced (or lost).
+        if (fault?.after && (await applyFault())) return;
         finish(200, JSON_CONTENT_TYPE, JSON.stringify(output), {}, undefined, fault);
       } catch (err) {
         if (err instanceof GlueError) return jsonError(err, fault);

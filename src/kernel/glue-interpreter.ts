@@ -355,6 +355,10 @@ export class GlueInterpreter implements Interpreter {
       runStatement: (code) => this.runStatement(code, sink, signal, executionCount),
       runCaptured: (code) => this.runCaptured(code, sink, signal, executionCount),
       runLocal: (code) => this.runLocal(code, sink, signal, executionCount),
+      showStatementResult: (result) => {
+        const outcome = renderResult(result, sink);
+        if (outcome.status === 'error') throw new CellError(outcome);
+      },
       say: (text) => line(sink, 'stdout', text),
       warn: (text) => line(sink, 'stderr', text),
     };

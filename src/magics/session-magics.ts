@@ -1,5 +1,5 @@
 // Magics that act on sessions or take a cell body: %session_id, %list_sessions, %reconnect,
-// %delete_session, %%configure, %%tags and %%assume_role.
+// %delete_session, %statement, %%configure, %%tags and %%assume_role.
 import {
   ConfigError,
   parseAssumeRoleCell,
@@ -105,6 +105,26 @@ export const sessionMagics: AnyMagic[] = [
     parse: requiredArgument('%reconnect <session-id>', 'session id'),
     async run(id, ctx) {
       await remote(ctx, '%reconnect').reconnect(id, ctx.notify, ctx.signal);
+    },
+  }),
+  defineMagic<number>({
+    name: 'statement',
+    kind: 'line',
+    group: 'Sessions',
+    usage: '%statement <statement-id>',
+    summary:
+      'Shows the output of a statement of the current session, as its cell would have (e.g. one a cell gave up waiting for); says so when it is still running.',
+    parse: (argText) => {
+      const text = requiredArgument('%statement <statement-id>', 'statement id')(argText);
+      if (!/^\d{1,9}$/.test(text))
+        throw new MagicUsageError(
+          `"${text}" is not a statement id: give the whole number a cell or message named (e.g. %statement 3).`,
+          '%statement <statement-id>',
+        );
+      return Number(text);
+    },
+    async run(id, ctx) {
+      ctx.showStatementResult(await remote(ctx, '%statement').statement(id, ctx.signal));
     },
   }),
   defineMagic<string | undefined>({

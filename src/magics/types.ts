@@ -4,7 +4,7 @@
 import type { ResolvedSettings, SettingsStore } from '../config';
 import type { OutputSink } from '../jupyter/interpreter';
 import type { StatementOutput } from '../runner/statement-output';
-import type { Backend, BackendNotifier } from '../session/backend';
+import type { Backend, BackendNotifier, StatementResult } from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 
 export type MagicKind = 'line' | 'cell';
@@ -66,6 +66,8 @@ export interface MagicContext {
   runCaptured(code: string): Promise<CapturedStatement>;
   /** Runs Python in the kernel's local process (%%local); shows its output, ends the cell on error. */
   runLocal(code: string): Promise<void>;
+  /** Renders a statement's result as a cell's output (used by %statement); an error fails the cell. */
+  showStatementResult(result: StatementResult): void;
   /** Prints a line of information to the cell (stdout). */
   say(text: string): void;
   /** Prints a warning to the cell (stderr). */

@@ -114,6 +114,11 @@ export interface SessionOperations {
   reconnect(id: string, notify: BackendNotifier, signal: AbortSignal): Promise<void>;
   /** Deletes the given session, or the current one; returns the id deleted. */
   deleteSession(id: string | undefined, notify: BackendNotifier, signal: AbortSignal): Promise<string>;
+  /**
+   * %statement <id>: a statement of the current session as a cell would show it (its output
+   * when it has finished, else a failed result saying it is still running).
+   */
+  statement(id: number, signal: AbortSignal): Promise<StatementResult>;
   /** Tags the current session now; false when there is none. */
   tagSession(tags: Record<string, string>, signal: AbortSignal): Promise<boolean>;
   /** Switches the AWS credentials the backend uses (undefined: back to the default chain). */

@@ -39,6 +39,7 @@ export function createBackend(options: BackendFactoryOptions): Backend {
     // A kernel killed outright still gets its session stopped (watchdog.ts).
     watchdog: true,
     dpuHourPrice: async () => (await options.resolve()).values.dpu_hour_price,
+    apiRate: values?.api_rate,
     clientSettings: async () => {
       const resolved = (await options.resolve()).values;
       return {

@@ -13,7 +13,10 @@ STEP is one of
     {"sleep": 3.5}                                    wait
     {"admin": "POST", "path": "sessions/{ready}/timeout", "body": {...}}
                                                       call the emulator's admin path; {ready} is the
-                                                      id of the newest READY session
+                                                      id of the newest READY session; body optional
+    {"code": "...", "admin_after": {"after": 1.0, "admin": "POST", "path": "..."}}
+                                                      execute, and call the admin path N s after
+                                                      sending it (while the cell runs)
     {"restart": true}                                 km.restart_kernel() (graceful), wait for ready
     {"shutdown": true}                                km.shutdown_kernel() (graceful); ends the run
 
@@ -28,6 +31,7 @@ The kernel process's own stderr goes to this process's stderr.
 import base64
 import json
 import sys
+import threading
 import time
 import urllib.request
 
@@ -70,11 +74,16 @@ def describe_output(msg, updates=False):
     return None
 
 
-def run_cell(km, kc, step):
+def run_cell(km, kc, step, endpoint=None, token=None):
     code = step["code"]
     timeout = step.get("timeout", 120)
     started = time.monotonic()
     msg_id = kc.execute(code, store_history=True, allow_stdin=False, stop_on_error=False)
+    side = step.get("admin_after")
+    if side is not None:
+        timer = threading.Timer(side["after"], admin, (endpoint, token, side["admin"], side["path"], side.get("body")))
+        timer.daemon = True
+        timer.start()
     interrupted_at = None
     if "interrupt_after" in step:
         time.sleep(step["interrupt_after"])
@@ -135,7 +144,8 @@ def admin(endpoint, token, method, path, body=None):
         if not ready:
             raise RuntimeError("no READY session for %s" % path)
         path = path.replace("{ready}", ready[-1])
-    req = urllib.request.Request(endpoint + "/_emulator/" + path, method=method, data=json.dumps(body or {}).encode() if method != "GET" else None,
+    data = json.dumps(body if body is not None else {}).encode() if method != "GET" else None
+    req = urllib.request.Request(endpoint + "/_emulator/" + path, method=method, data=data,
                                  headers={"content-type": "application/json", "authorization": "Bearer %s" % token})
     with urllib.request.urlopen(req, timeout=10) as r:
         return {"admin": path, "status": r.status, "body": json.load(r)}
@@ -154,7 +164,7 @@ def main():
         kc.wait_for_ready(timeout=60)
         for step in spec["steps"]:
             if "code" in step:
-                results.append(run_cell(km, kc, step))
+                results.append(run_cell(km, kc, step, spec.get("endpoint"), spec.get("admin_token")))
             elif "sleep" in step:
                 time.sleep(step["sleep"])
                 results.append({"slept": step["sleep"]})

@@ -1,14 +1,17 @@
-// Every AWS call the backend makes goes through here: retried (retry.ts), with failures turned
-// into messages for people (errors.ts) that name the credentials and endpoint in use. Also the
-// calls several modules share (GetSession, the caller's identity) and the signal bounds.
+// Every AWS call the backend makes goes through here: each attempt waits for a slot in the
+// kernel's call budget (call-budget.ts; a throttling answer lowers its rate), failures are
+// retried (retry.ts) and turned into messages for people (errors.ts) that name the credentials
+// and endpoint in use. Also the calls several modules share (GetSession, the caller's
+// identity) and the signal bounds.
 import type { Session } from '@aws-sdk/client-glue';
 import type { Logger } from '../../log/logger';
+import type { CallBudget } from './call-budget';
 import type { AwsClients } from './clients';
 import { withCredentialRefresh } from './credential-refresh';
 import { describeAwsError, type GlueKernelError } from './errors';
 import type { CallerIdentity } from './identity';
 import { AbortedError, isAbortError } from './poll';
-import { errorCode, withRetry, type RetryPolicy } from './retry';
+import { classifyError, errorCode, withRetry, type ErrorClass, type RetryPolicy } from './retry';
 
 /** Runs one AWS call with retries; failures become GlueKernelError (code kept) or AbortedError. */
 export type AwsCall = <T>(
@@ -17,23 +20,52 @@ export type AwsCall = <T>(
   doing: string,
   fn: (attempt: number) => Promise<T>,
   signal?: AbortSignal,
+  options?: CallOptions,
 ) => Promise<T>;
+
+/** Per-call changes to the retry loop. */
+export interface CallOptions {
+  /** e.g. { maxAttempts: 1 } when the caller retries in its own loop (statement polling). */
+  retry?: Partial<RetryPolicy>;
+  /** e.g. RunStatement retries only throttling: other failures may mean it was accepted. */
+  classify?: (err: unknown) => ErrorClass;
+}
 
 export type CallerIdentityOf = (clients: AwsClients, signal: AbortSignal) => Promise<CallerIdentity>;
 
 /** The AwsCall of a backend; `options` is read at each call. */
-export function awsCaller(options: { retry?: Partial<RetryPolicy>; logger?: Logger }): AwsCall {
+export function awsCaller(options: {
+  retry?: Partial<RetryPolicy>;
+  logger?: Logger;
+  budget?: CallBudget;
+}): AwsCall {
   return async <T>(
     clients: AwsClients,
     operation: string,
     doing: string,
     fn: (attempt: number) => Promise<T>,
     signal?: AbortSignal,
+    call: CallOptions = {},
   ): Promise<T> => {
+    const attempt = async (n: number): Promise<T> => {
+      await options.budget?.acquire(signal);
+      try {
+        return await fn(n);
+      } catch (err) {
+        if (classifyError(err) === 'throttling') {
+          options.budget?.throttled();
+          options.logger?.info(
+            `${operation} was throttled; this kernel now makes at most ${options.budget?.allowedRate().toFixed(1) ?? '?'} Glue calls per second`,
+          );
+        }
+        throw err;
+      }
+    };
     try {
-      return await withRetry((attempt) => withCredentialRefresh(clients, () => fn(attempt)), {
+      return await withRetry((n) => withCredentialRefresh(clients, () => attempt(n)), {
         signal,
-        policy: options.retry,
+        policy: { ...options.retry, ...call.retry },
+        classify: call.classify,
         onRetry: (r) =>
           options.logger?.debug(
             `${operation}: ${errorCode(r.error) ?? 'error'}; retry ${r.attempt} in ${r.delayMs} ms`,
@@ -47,7 +79,9 @@ export function awsCaller(options: { retry?: Partial<RetryPolicy>; logger?: Logg
         credentialSource: credentialSource(clients),
         where: clients.settings.endpoint ?? `the AWS endpoints in ${clients.settings.region}`,
       });
-      (described as GlueKernelError & { code?: string }).code = errorCode(err);
+      const kept = described as GlueKernelError & { code?: string; errorClass?: ErrorClass };
+      kept.code = errorCode(err);
+      kept.errorClass = classifyError(err);
       throw described;
     }
   };
@@ -56,6 +90,11 @@ export function awsCaller(options: { retry?: Partial<RetryPolicy>; logger?: Logg
 /** The AWS error code an AwsCall kept on the error it threw. */
 export function awsErrorCode(err: unknown): string | undefined {
   return (err as { code?: string }).code;
+}
+
+/** Whether the failure an AwsCall threw was throttling, transient (worth another try) or permanent. */
+export function awsErrorClass(err: unknown): ErrorClass {
+  return (err as { errorClass?: ErrorClass }).errorClass ?? classifyError(err);
 }
 
 function credentialSource(clients: AwsClients): string {
@@ -130,10 +169,26 @@ export function getSession(
   ).then((r) => r.Session);
 }
 
-/** A signal that aborts when any of the given signals does, or after `ms`. */
+/**
+ * A signal that aborts when any of the given signals does, or after `ms`. Built on a plain timer
+ * (kept alive by Node's timer list) so the bound never depends on how AbortSignal.any holds an
+ * AbortSignal.timeout source.
+ */
 export function boundedSignal(ms: number, ...signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any([
-    AbortSignal.timeout(ms),
-    ...signals.filter((s): s is AbortSignal => s !== undefined),
-  ]);
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`No answer within ${ms} ms.`, 'TimeoutError')),
+    ms,
+  );
+  timer.unref();
+  controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  for (const s of signals) {
+    if (!s) continue;
+    if (s.aborted) {
+      controller.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => controller.abort(s.reason), { once: true });
+  }
+  return controller.signal;
 }

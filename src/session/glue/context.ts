@@ -4,6 +4,7 @@
 import type { Logger } from '../../log/logger';
 import type { KernelKind } from '../kinds';
 import type { AwsCall, CallerIdentityOf } from './aws-call';
+import type { CallBudget } from './call-budget';
 import type { AwsClients } from './clients';
 import type { PollSchedule } from './poll';
 import type { CreateSessionRequest } from './session-request';
@@ -26,6 +27,12 @@ export interface ActiveSession {
   cellLabels?: Map<number, number>;
   /** The Spark UI (GetDashboardUrl), once asked: a URL, or null when the service would not say. */
   dashboardUrl?: string | null;
+  /**
+   * The highest statement id this kernel has seen in the session (-1 for a session it created
+   * and has not run anything in; undefined when unknown, e.g. after %reconnect). After an
+   * ambiguous RunStatement failure, only newer statements can be the one it sent.
+   */
+  lastStatementId?: number;
 }
 
 /** The bounds and intervals of GlueBackendOptions, defaults applied. */
@@ -34,6 +41,8 @@ export interface Timing {
   cancelWaitMs: number;
   progressAfterMs: number;
   stopTimeoutMs: number;
+  /** How long GetStatement may keep failing (throttling, 5xx, resets) before a cell gives up on waiting. */
+  pollGiveUpMs: number;
 }
 
 export interface Schedules {
@@ -48,6 +57,8 @@ export interface GlueContext {
   readonly schedules: Schedules;
   /** One AWS call with retries and errors for people. */
   readonly call: AwsCall;
+  /** The kernel's API-call budget every call waits in (call-budget.ts). */
+  readonly budget: CallBudget;
   /** Who the credentials of these clients belong to (asked once per clients). */
   readonly callerIdentity: CallerIdentityOf;
   /** The kernel log (debug notes that are not for the cell). */

@@ -25,6 +25,7 @@ import type {
 } from '../backend';
 import type { KernelKind } from '../kinds';
 import { awsCaller, boundedSignal, callerIdentityCache, untilAborted } from './aws-call';
+import { CallBudget } from './call-budget';
 import {
   createClients,
   settingsKey,
@@ -49,7 +50,7 @@ import { endedNote } from './session-ended';
 import * as operations from './session-operations';
 import type { CreateSessionRequestProvider } from './session-request';
 import { createSession, waitReady } from './session-start';
-import { runStatement } from './statement-run';
+import { runStatement, statementResult } from './statement-run';
 import { SessionWatchdog } from './watchdog';
 import type { GuardedSession } from './watchdog-protocol';
 import { usageLine } from '../usage';
@@ -63,7 +64,10 @@ export interface GlueBackendOptions {
   logger?: Logger;
   /** How long to wait for a new session to be READY (default 10 min). */
   readyTimeoutMs?: number;
-  /** How long an interrupt waits for CANCELLED (default 10 s). */
+  /**
+   * How long an interrupt waits for CANCELLED (default 1.2 s, so an interrupt is answered within
+   * 2 s even when Glue is slow or throttling; the statement is cancelled all the same).
+   */
   cancelWaitMs?: number;
   /** A statement running longer than this shows its progress (default 3 s). */
   progressAfterMs?: number;
@@ -71,6 +75,13 @@ export interface GlueBackendOptions {
   dpuHourPrice?: () => number | Promise<number>;
   /** Bound for StopSession at close() when the signal gives no better one (default 10 s). */
   stopTimeoutMs?: number;
+  /**
+   * How long GetStatement may keep failing (throttling, 5xx, resets) before a cell stops waiting
+   * and says how to fetch the statement's result later (default 15 min).
+   */
+  pollGiveUpMs?: number;
+  /** Glue calls per second this kernel may make (glue_api_rate; default 5). */
+  apiRate?: number;
   schedules?: { statement?: PollSchedule; session?: PollSchedule; cancel?: PollSchedule };
   retry?: Partial<RetryPolicy>;
   /** The environment the SDK reads (AWS_ENDPOINT_URL_GLUE, NODE_TLS_REJECT_UNAUTHORIZED); default process.env. */
@@ -102,14 +113,16 @@ export class GlueBackend implements Backend, SessionOperations {
   constructor(private readonly options: GlueBackendOptions) {
     this.provider = options.sessionRequest;
     if (options.watchdog) this.watchdog = new SessionWatchdog(options.logger);
-    const call = awsCaller(options);
+    const budget = new CallBudget({ rate: options.apiRate });
+    const call = awsCaller({ ...options, budget });
     this.ctx = {
       kind: options.kind,
       timing: {
         readyTimeoutMs: options.readyTimeoutMs ?? 10 * 60_000,
-        cancelWaitMs: options.cancelWaitMs ?? 10_000,
+        cancelWaitMs: options.cancelWaitMs ?? 1200,
         progressAfterMs: options.progressAfterMs ?? 3000,
         stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+        pollGiveUpMs: options.pollGiveUpMs ?? 15 * 60_000,
       },
       schedules: {
         statement: options.schedules?.statement ?? STATEMENT_SCHEDULE,
@@ -117,6 +130,7 @@ export class GlueBackend implements Backend, SessionOperations {
         cancel: options.schedules?.cancel ?? CANCEL_SCHEDULE,
       },
       call,
+      budget,
       callerIdentity: callerIdentityCache(call),
       logger: options.logger,
       dpuHourPrice: async () => (await options.dpuHourPrice?.()) ?? DEFAULT_DPU_HOUR_PRICE,
@@ -332,6 +346,23 @@ export class GlueBackend implements Backend, SessionOperations {
 
   deleteSession(id: string | undefined, notify: BackendNotifier, signal: AbortSignal): Promise<string> {
     return operations.deleteSession(this.ctx, id, notify, signal);
+  }
+
+  async statement(id: number, signal: AbortSignal): Promise<StatementResult> {
+    const session = this.session;
+    if (!session)
+      return {
+        kind: 'failed',
+        ename: 'NoSession',
+        message:
+          'There is no current session: %statement reads statements of the session in use (%reconnect <id> to use another).',
+      };
+    try {
+      return await statementResult(this.ctx, session, id, signal);
+    } catch (err) {
+      const e = kernelError(err);
+      return { kind: 'failed', ename: e.ename, message: e.message };
+    }
   }
 
   tagSession(tags: Record<string, string>, signal: AbortSignal): Promise<boolean> {

@@ -55,7 +55,14 @@ export async function createSession(
   const id = request.Id;
   // The session is recorded before the call, so a shutdown (or interrupt) while CreateSession
   // is in flight still knows the id and stops the session the call may yet create.
-  const session: ActiveSession = { id, clients, ready: false, requested: request, startedAt: Date.now() };
+  const session: ActiveSession = {
+    id,
+    clients,
+    ready: false,
+    requested: request,
+    startedAt: Date.now(),
+    lastStatementId: -1,
+  };
   const attempts = new Set<Promise<unknown>>();
   let createdByAttempt = false;
   const call = ctx.call(

@@ -56,9 +56,16 @@ export interface CellResult {
 }
 
 export type Step =
-  | { code: string; timeout?: number; interrupt_after?: number; updates?: boolean }
+  | {
+      code: string;
+      timeout?: number;
+      interrupt_after?: number;
+      updates?: boolean;
+      /** An admin call made while the cell runs, `after` s after it was sent. */
+      admin_after?: { after: number; admin: 'POST' | 'GET'; path: string; body?: unknown };
+    }
   | { sleep: number }
-  | { admin: 'POST' | 'GET'; path: string; body?: Record<string, unknown> }
+  | { admin: 'POST' | 'GET'; path: string; body?: unknown }
   | { restart: true }
   | { shutdown: true };
 

@@ -34,7 +34,12 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', { skip
 
   it('TIMEOUT: reported plainly, forgotten, and the next cell starts a new session with a warning', async () => {
     // One API minute = 400 ms, IdleTimeout 1: the session times out 400 ms after it goes idle.
-    const r = await make({ emulator: { minuteMs: 400 }, settings: { idle_timeout: 1 } });
+    // A budget that never makes a call wait: the session must not idle out between the calls.
+    const r = await make({
+      emulator: { minuteMs: 400 },
+      settings: { idle_timeout: 1 },
+      backend: { apiRate: 100 },
+    });
     assert.equal(textOf((await r.run('v = 1\nprint(v)')).result).trim(), '1');
     const old = r.backend.sessionId!;
     await new Promise((res) => setTimeout(res, 900));

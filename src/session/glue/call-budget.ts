@@ -1,0 +1,176 @@
+// The kernel's AWS-call budget: every Glue call of a kernel (statement and session polling,
+// RunStatement, %status, %list_sessions, tagging, and each retry of any of them) waits here for
+// a slot before it is sent. Glue's quotas are per account and region, so a kernel that polls
+// freely slows down everyone on the account; this keeps one kernel to at most `rate` calls in
+// any window of one second (a sliding window: a token bucket would allow twice that across a
+// window boundary).
+//
+// Adaptive to throttling, like the SDK's adaptive retry mode but simpler: when Glue answers
+// ThrottlingException the allowed rate is halved (at most once per window, since calls already
+// in flight are throttled together) and calls are spaced 1/rate apart; it then climbs back
+// linearly to the configured rate over RECOVERY_MS. The SDK's own limiter is not used (the Glue
+// client makes one attempt per call): this one sees every call and every retry of the kernel.
+import { abortableSleep } from './poll';
+
+/** Calls per second a kernel may make by default (glue_api_rate). */
+export const DEFAULT_API_RATE = 5;
+
+/** Lowest rate throttling can push the kernel to: one call every 2 s still sees a statement end. */
+export const MIN_API_RATE = 0.5;
+
+/** Time for the allowed rate to climb from its floor back to the configured rate. */
+export const RECOVERY_MS = 20_000;
+
+/**
+ * Slots are kept this much further apart than the window, so that calls that arrive at the
+ * service a few milliseconds apart from when they were sent still fit in its 1 s window.
+ */
+export const WINDOW_MARGIN = 1.05;
+
+export interface CallBudgetOptions {
+  /** Calls per second (default DEFAULT_API_RATE). */
+  rate?: number;
+  now?: () => number;
+}
+
+export interface BudgetState {
+  /** The configured ceiling, calls per second. */
+  rate: number;
+  /** What throttling currently allows, calls per second (≤ rate). */
+  allowed: number;
+  /** Throttling answers seen, and when the last one was (ms, the budget's clock). */
+  throttles: number;
+  lastThrottleAt?: number;
+  /** Calls granted, and how many of them had to wait for their slot. */
+  granted: number;
+  waited: number;
+}
+
+export class CallBudget {
+  private rate: number;
+  private readonly now: () => number;
+  /**
+   * Send times granted (past and reserved), ascending; only the last `windowCalls` matter. A
+   * slot whose timer fired late is moved to when it really went.
+   */
+  private slots: { at: number }[] = [];
+  private cutAt?: number;
+  private cutTo = 0;
+  private throttles = 0;
+  private lastThrottleAt?: number;
+  private granted = 0;
+  private waited = 0;
+
+  constructor(options: CallBudgetOptions = {}) {
+    this.rate = checkRate(options.rate ?? DEFAULT_API_RATE);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Changes the configured rate (glue_api_rate); throttling state is kept. */
+  setRate(rate: number): void {
+    this.rate = checkRate(rate);
+  }
+
+  /** The rate throttling allows now, calls per second. */
+  allowedRate(at = this.now()): number {
+    if (this.cutAt === undefined) return this.rate;
+    const recovered = this.cutTo + (this.rate * (at - this.cutAt)) / RECOVERY_MS;
+    if (recovered >= this.rate) {
+      this.cutAt = undefined;
+      return this.rate;
+    }
+    return Math.max(MIN_API_RATE, recovered);
+  }
+
+  /** Glue said ThrottlingException: halve the allowed rate (once per window). */
+  throttled(): void {
+    const at = this.now();
+    this.throttles += 1;
+    this.lastThrottleAt = at;
+    const allowed = this.allowedRate(at);
+    if (this.cutAt !== undefined && at - this.cutAt < this.windowMs()) return;
+    this.cutAt = at;
+    this.cutTo = Math.max(MIN_API_RATE, allowed / 2);
+  }
+
+  /** Whether a throttling answer came within the last `ms`. */
+  throttledWithin(ms: number): boolean {
+    return this.lastThrottleAt !== undefined && this.now() - this.lastThrottleAt <= ms;
+  }
+
+  state(): BudgetState {
+    return {
+      rate: this.rate,
+      allowed: this.allowedRate(),
+      throttles: this.throttles,
+      lastThrottleAt: this.lastThrottleAt,
+      granted: this.granted,
+      waited: this.waited,
+    };
+  }
+
+  /**
+   * Waits for the next free slot and takes it. FIFO: a call never overtakes one that asked
+   * earlier. Rejects with AbortedError when the signal aborts first (the slot is given back).
+   */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    const now = this.now();
+    const slot = { at: this.nextSlot(now) };
+    this.slots.push(slot);
+    this.granted += 1;
+    if (this.slots.length > 64) this.slots.splice(0, this.slots.length - 64);
+    if (slot.at <= now) return;
+    this.waited += 1;
+    try {
+      // Timers fire late on a busy machine: wait until the window really allows the call.
+      for (let wait = slot.at - now; wait > 0; wait = this.lateBy(slot)) {
+        await abortableSleep(wait, signal);
+        slot.at = Math.max(slot.at, this.now());
+      }
+    } catch (err) {
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      this.granted -= 1;
+      throw err;
+    }
+  }
+
+  /** How much longer a slot must wait for the calls before it that went late. */
+  private lateBy(slot: { at: number }): number {
+    const i = this.slots.indexOf(slot);
+    const count = this.windowCalls();
+    if (i < count) return 0;
+    return this.slots[i - count].at + this.windowMs() - slot.at;
+  }
+
+  private nextSlot(now: number): number {
+    const count = this.windowCalls();
+    let at = now;
+    const last = this.slots[this.slots.length - 1]?.at;
+    // Strictly after the previous slot, so timers due together still fire in the order asked.
+    if (last !== undefined) at = Math.max(at, last + 1);
+    if (this.slots.length >= count)
+      at = Math.max(at, this.slots[this.slots.length - count].at + this.windowMs());
+    const allowed = this.allowedRate(now);
+    if (allowed < this.rate && last !== undefined) at = Math.max(at, last + (1000 * WINDOW_MARGIN) / allowed);
+    return at;
+  }
+
+  /** Calls allowed per window: the rate's whole part (at least one). */
+  private windowCalls(): number {
+    return Math.max(1, Math.floor(this.rate));
+  }
+
+  /** The window those calls fit in: 1 s for a whole rate, longer for fractional ones. */
+  private windowMs(): number {
+    return ((1000 * this.windowCalls()) / this.rate) * WINDOW_MARGIN;
+  }
+}
+
+function checkRate(rate: number): number {
+  if (!Number.isFinite(rate) || rate < MIN_API_RATE)
+    throw new RangeError(
+      `The API-call rate must be a number ≥ ${MIN_API_RATE} calls per second, got ${rate}.`,
+    );
+  return rate;
+}
