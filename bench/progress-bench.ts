@@ -43,7 +43,7 @@ const quiet: BackendNotifier = {
 };
 
 /** Sets the Progress of the running statement through the admin path. */
-async function setProgress(endpoint: string, progress: number): Promise<void> {
+async function setProgress(endpoint: string, token: string, progress: number): Promise<void> {
   const r = (await (await fetch(`${endpoint}/_emulator/sessions`)).json()) as {
     sessions: { id: string; running?: number }[];
   };
@@ -51,7 +51,7 @@ async function setProgress(endpoint: string, progress: number): Promise<void> {
   if (!s) return;
   await fetch(`${endpoint}/_emulator/sessions/${s.id}/statements/${s.running}/progress`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ progress }),
   });
 }
@@ -100,7 +100,10 @@ export async function benchProgress(): Promise<Record<string, unknown>> {
     for (const seconds of DURATIONS_S) {
       const code = `import time\ntime.sleep(${seconds})`;
       // Half-way, a Progress for the bar (the admin path, as a test sets it).
-      const setHalf = setTimeout(() => void setProgress(emulator.endpoint, 0.5), (seconds * 1000) / 2);
+      const setHalf = setTimeout(
+        () => void setProgress(emulator.endpoint, emulator.adminToken, 0.5),
+        (seconds * 1000) / 2,
+      );
       const sink = new TimingSink();
       const notify = notifierFor(sink);
       let before = getStatements();

@@ -13,7 +13,7 @@ import { pythonExecutor, type StatementExecutor } from './executor';
 import type { CallRecord, Fault, FaultSpec } from './faults';
 import { parseRateSpec, RateQuotas, type RateRule } from './quotas';
 import { EmulatorServer, type ResponseRecord } from './server';
-import { SessionManager } from './sessions';
+import { SessionManager, type StatementView } from './sessions';
 
 export type { CredentialPair } from './credentials';
 export type { StatementExecutor, StatementRunner, RunnerExit } from './executor';
@@ -88,6 +88,8 @@ export interface EmulatorAdmin {
   failSession(id: string, message?: string): void;
   timeoutSession(id: string): void;
   killRunner(id: string): boolean;
+  /** The statements the emulator keeps for a session, whatever its state. */
+  statements(id: string): StatementView[];
   expireCredentials(accessKeyId?: string): string[];
 }
 
@@ -175,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       failSession: (id, message) => void sessions.forceFail(id, message),
       timeoutSession: (id) => void sessions.forceTimeout(id),
       killRunner: (id) => sessions.killRunner(id),
+      statements: (id) => sessions.inspectStatements(id),
       expireCredentials: (id) => store.expire(id),
     },
     stop: () => {

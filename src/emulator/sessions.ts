@@ -726,6 +726,11 @@ export class SessionManager {
     return statementView(this.statement(this.get(sessionId), id));
   }
 
+  /** Every statement still kept, whatever its session's state (tests count what ran). */
+  inspectStatements(sessionId: string): StatementView[] {
+    return this.get(sessionId).statements.map(statementView);
+  }
+
   /** Internal view for the admin path (runner pid and queue, beyond what the API shows). */
   inspect(): {
     id: string;

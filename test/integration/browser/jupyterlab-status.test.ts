@@ -78,7 +78,11 @@ test('JupyterLab 4 in Chromium on the emulator: two status lines, a progress bar
       assert.ok(s, 'a statement is running');
       const res = await fetch(
         `${emulator.endpoint}/_emulator/sessions/${s.id}/statements/${s.running}/progress`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"progress": 0.6}' },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${emulator.adminToken}` },
+          body: '{"progress": 0.6}',
+        },
       );
       assert.equal(res.status, 200);
       const bar = plain.filter({ hasText: /\[█{12}░{8}\] 60%/ }).first();

@@ -22,6 +22,7 @@ function displays(cell: StepResult): Map<string, Output[]> {
 /** Sets the running statement's Progress through the admin path, once it is running. */
 async function setProgressWhenRunning(
   endpoint: string,
+  token: string,
   progress: number,
   signal: AbortSignal,
 ): Promise<boolean> {
@@ -33,7 +34,7 @@ async function setProgressWhenRunning(
     if (s) {
       const res = await fetch(`${endpoint}/_emulator/sessions/${s.id}/statements/${s.running}/progress`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ progress }),
       });
       return res.ok;
@@ -48,7 +49,12 @@ describe('progress, Spark UI and cost through jupyter_client', () => {
     const e2e = await startE2E({ provisionMs: PROVISION_MS });
     const stop = new AbortController();
     try {
-      const progressSet = setProgressWhenRunning(e2e.emulator.endpoint, 0.42, stop.signal);
+      const progressSet = setProgressWhenRunning(
+        e2e.emulator.endpoint,
+        e2e.emulator.adminToken,
+        0.42,
+        stop.signal,
+      );
       const d = await drive(t, {
         kernelEnv: { ...e2e.baseEnv(), glue_idle_timeout: '30' },
         endpoint: e2e.emulator.endpoint,
