@@ -15,6 +15,7 @@ describe('credential and runner faults through jupyter_client', () => {
       const d = await drive(t, {
         kernelEnv: e2e.baseEnv(),
         endpoint: e2e.emulator.endpoint,
+        adminToken: e2e.emulator.adminToken,
         steps: [
           { code: `%%assume_role\n"${ROLE}"` },
           { code: 'print("as the role")' },
@@ -70,6 +71,7 @@ describe('credential and runner faults through jupyter_client', () => {
       const d = await drive(t, {
         kernelEnv: e2e.baseEnv(),
         endpoint: e2e.emulator.endpoint,
+        adminToken: e2e.emulator.adminToken,
         steps: [
           { code: 'x = 1\nprint("before")' },
           { admin: 'POST', path: 'credentials/expire', body: { accessKeyId: key } },
@@ -101,6 +103,7 @@ describe('credential and runner faults through jupyter_client', () => {
       const d = await drive(t, {
         kernelEnv: e2e.baseEnv(),
         endpoint: e2e.emulator.endpoint,
+        adminToken: e2e.emulator.adminToken,
         steps: [
           { code: 'print("before")' },
           { admin: 'POST', path: 'sessions/{ready}/kill-runner' },

@@ -42,7 +42,7 @@ describe('GlueBackend: call budget and throttling', { skip: NO_PYTHON }, () => {
     assert.equal(textOf(result).trim(), 'survived');
     assert.equal(r.glueCalls('RunStatement').filter((c) => c.status === 200).length, 2, 'run once');
     assert.ok(
-      notes.lines.some((l) => l.kind === 'status' && /Glue is throttling API calls/.test(l.text)),
+      notes.lines.some((l) => l.kind === 'progress:statement' && /Glue is throttling API calls/.test(l.text)),
       notes.text(),
     );
   });

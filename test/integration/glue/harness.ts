@@ -66,7 +66,7 @@ export function recorder(): Recorder {
     progress: (r) =>
       lines.push({
         kind: `progress:${r.line}`,
-        text: `${r.label}: ${r.state}${r.fraction !== undefined ? ` ${Math.round(r.fraction * 100)}%` : ''}`,
+        text: `${r.label}: ${r.state}${r.fraction !== undefined ? ` ${Math.round(r.fraction * 100)}%` : ''}${r.note ? ` (${r.note})` : ''}`,
       }),
     endProgress: (line, summary) => lines.push({ kind: `end:${line}`, text: summary }),
     text: () => lines.map((l) => `[${l.kind}] ${l.text}`).join('\n'),
