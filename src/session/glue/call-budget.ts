@@ -10,7 +10,7 @@
 // in flight are throttled together) and calls are spaced 1/rate apart; it then climbs back
 // linearly to the configured rate over RECOVERY_MS. The SDK's own limiter is not used (the Glue
 // client makes one attempt per call): this one sees every call and every retry of the kernel.
-import { abortableSleep } from './poll';
+import { AbortedError } from './poll';
 
 /** Calls per second a kernel may make by default (glue_api_rate). */
 export const DEFAULT_API_RATE = 5;
@@ -46,14 +46,21 @@ export interface BudgetState {
   waited: number;
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
 export class CallBudget {
   private rate: number;
   private readonly now: () => number;
-  /**
-   * Send times granted (past and reserved), ascending; only the last `windowCalls` matter. A
-   * slot whose timer fired late is moved to when it really went.
-   */
-  private slots: { at: number }[] = [];
+  /** When the last calls were really let go (ascending); only the last `windowCalls` matter. */
+  private sent: number[] = [];
+  /** Calls waiting for a slot, in the order they asked: one timer serves the head. */
+  private readonly queue: Waiter[] = [];
+  private timer?: NodeJS.Timeout;
   private cutAt?: number;
   private cutTo = 0;
   private throttles = 0;
@@ -111,46 +118,69 @@ export class CallBudget {
 
   /**
    * Waits for the next free slot and takes it. FIFO: a call never overtakes one that asked
-   * earlier. Rejects with AbortedError when the signal aborts first (the slot is given back).
+   * earlier. The window is kept on the times calls were really let go, so a timer that fires
+   * late on a busy machine delays the calls after it instead of crowding them together.
+   * Rejects with AbortedError when the signal aborts first (the place in the queue is given up).
    */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    const now = this.now();
-    const slot = { at: this.nextSlot(now) };
-    this.slots.push(slot);
-    this.granted += 1;
-    if (this.slots.length > 64) this.slots.splice(0, this.slots.length - 64);
-    if (slot.at <= now) return;
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason));
+    if (this.queue.length === 0 && this.nextAt(this.now()) <= this.now()) {
+      this.grant();
+      return Promise.resolve();
+    }
     this.waited += 1;
-    try {
-      // Timers fire late on a busy machine: wait until the window really allows the call.
-      for (let wait = slot.at - now; wait > 0; wait = this.lateBy(slot)) {
-        await abortableSleep(wait, signal);
-        slot.at = Math.max(slot.at, this.now());
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = this.queue.indexOf(waiter);
+          if (i >= 0) this.queue.splice(i, 1);
+          this.waited -= 1;
+          reject(new AbortedError(signal.reason));
+          this.pump();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
-    } catch (err) {
-      const i = this.slots.indexOf(slot);
-      if (i >= 0) this.slots.splice(i, 1);
-      this.granted -= 1;
-      throw err;
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** Lets go every waiter the window allows now, then sleeps until the head's slot. */
+  private pump(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.queue.length > 0) {
+      const now = this.now();
+      const at = this.nextAt(now);
+      if (at > now) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, at - now);
+        return;
+      }
+      const waiter = this.queue.shift() as Waiter;
+      if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      this.grant();
+      waiter.resolve();
     }
   }
 
-  /** How much longer a slot must wait for the calls before it that went late. */
-  private lateBy(slot: { at: number }): number {
-    const i = this.slots.indexOf(slot);
-    const count = this.windowCalls();
-    if (i < count) return 0;
-    return this.slots[i - count].at + this.windowMs() - slot.at;
+  private grant(): void {
+    this.sent.push(this.now());
+    if (this.sent.length > 64) this.sent.splice(0, this.sent.length - 64);
+    this.granted += 1;
   }
 
-  private nextSlot(now: number): number {
+  /** The earliest time the next call may go. */
+  private nextAt(now: number): number {
     const count = this.windowCalls();
     let at = now;
-    const last = this.slots[this.slots.length - 1]?.at;
-    // Strictly after the previous slot, so timers due together still fire in the order asked.
-    if (last !== undefined) at = Math.max(at, last + 1);
-    if (this.slots.length >= count)
-      at = Math.max(at, this.slots[this.slots.length - count].at + this.windowMs());
+    const last = this.sent[this.sent.length - 1];
+    if (this.sent.length >= count) at = Math.max(at, this.sent[this.sent.length - count] + this.windowMs());
     const allowed = this.allowedRate(now);
     if (allowed < this.rate && last !== undefined) at = Math.max(at, last + (1000 * WINDOW_MARGIN) / allowed);
     return at;
