@@ -83,7 +83,8 @@ describe('GlueBackend against the emulator: interrupts, ends and faults', { skip
   it('waiting for READY has a deadline, shows status and elapsed time, and the next cell keeps waiting', async () => {
     const r = await make({
       emulator: { provisionMs: 1500 },
-      backend: { readyTimeoutMs: 400 },
+      // A budget wide enough that the 400 ms deadline, not the call budget, ends the wait.
+      backend: { readyTimeoutMs: 400, apiRate: 100 },
     });
     const first = await r.run('print("late")');
     assert.equal(first.result.kind, 'failed');
