@@ -6,9 +6,9 @@
 // window boundary).
 //
 // Adaptive to throttling, like the SDK's adaptive retry mode but simpler: when Glue answers
-// ThrottlingException the allowed rate is halved (at most once per window, since calls already
-// in flight are throttled together) and calls are spaced 1/rate apart; it then climbs back
-// linearly to the configured rate over RECOVERY_MS. The SDK's own limiter is not used (the Glue
+// ThrottlingException the rate the kernel really sends at is halved (at most once per window,
+// since calls already in flight are throttled together) and calls are spaced 1/rate apart; it
+// then climbs back linearly to the configured rate over RECOVERY_MS. The SDK's own limiter is not used (the Glue
 // client makes one attempt per call): this one sees every call and every retry of the kernel.
 import { AbortedError } from './poll';
 
@@ -19,7 +19,10 @@ export const DEFAULT_API_RATE = 5;
 export const MIN_API_RATE = 0.5;
 
 /** Time for the allowed rate to climb from its floor back to the configured rate. */
-export const RECOVERY_MS = 20_000;
+export const RECOVERY_MS = 60_000;
+
+/** How far back the budget looks to measure the rate the kernel really sends at. */
+const MEASURE_MS = 2000;
 
 /**
  * Slots are kept this much further apart than the window, so that calls that arrive at the
@@ -89,15 +92,27 @@ export class CallBudget {
     return Math.max(MIN_API_RATE, recovered);
   }
 
-  /** Glue said ThrottlingException: halve the allowed rate (once per window). */
+  /**
+   * Glue said ThrottlingException: halve the rate (once per window). What is halved is the rate
+   * the kernel really sent at, when that is below the allowed one (as the SDK's adaptive mode
+   * does): a polling kernel rarely uses its whole budget, and halving an unused ceiling would
+   * not slow it down at all.
+   */
   throttled(): void {
     const at = this.now();
     this.throttles += 1;
     this.lastThrottleAt = at;
     const allowed = this.allowedRate(at);
     if (this.cutAt !== undefined && at - this.cutAt < this.windowMs()) return;
+    const measured = this.measuredRate(at);
     this.cutAt = at;
-    this.cutTo = Math.max(MIN_API_RATE, allowed / 2);
+    this.cutTo = Math.max(MIN_API_RATE, (measured > 0 ? Math.min(allowed, measured) : allowed) / 2);
+  }
+
+  /** Calls per second really sent over the last MEASURE_MS. */
+  private measuredRate(at: number): number {
+    const recent = this.sent.filter((t) => at - t <= MEASURE_MS).length;
+    return (recent * 1000) / MEASURE_MS;
   }
 
   /** Whether a throttling answer came within the last `ms`. */

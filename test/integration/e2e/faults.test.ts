@@ -18,6 +18,8 @@ function sessionStatements(e2e: E2E, sessionId: string): { Code: string }[] {
   return e2e.emulator.admin.statements(sessionId);
 }
 
+const SLEEP_CELL = 'import time\ntime.sleep(60)';
+
 function createdSessionIds(e2e: E2E): string[] {
   return e2e
     .calls('CreateSession')
@@ -61,7 +63,7 @@ describe('faults through jupyter_client, the kernel and the emulator', () => {
         adminToken: e2e.emulator.adminToken,
         steps: [
           ...COUNTING_CELLS.map((c) => ({ code: c.code, timeout: 90 })),
-          { code: 'import time\ntime.sleep(60)', interrupt_after: 3, timeout: 90 },
+          { code: SLEEP_CELL, interrupt_after: 3, timeout: 90 },
           { code: 'print(f"after the interrupt {n}")', timeout: 60 },
           { shutdown: true },
         ],
@@ -96,11 +98,15 @@ describe('faults through jupyter_client, the kernel and the emulator', () => {
       assert.ok(throttled.length >= glue.length / 3, 'about half of all calls were throttled');
       const [id] = createdSessionIds(e2e);
       const statements = sessionStatements(e2e, id);
-      assert.equal(
-        statements.length,
-        6,
-        `one statement per cell: ${statements.map((s) => s.Code).join(' | ')}`,
+      // Under sustained throttling the budget may space calls so far apart that the interrupt
+      // comes before the sleeping cell's RunStatement: then it never ran, which is right too.
+      const codes = statements.map((s) => s.Code);
+      assert.deepEqual(
+        codes.filter((c) => c !== SLEEP_CELL),
+        [...COUNTING_CELLS.map((c) => c.code), 'print(f"after the interrupt {n}")'],
+        `one statement per cell: ${codes.join(' | ')}`,
       );
+      assert.ok(codes.filter((c) => c === SLEEP_CELL).length <= 1, 'the interrupted cell ran at most once');
     } finally {
       await e2e.stop();
     }

@@ -86,6 +86,20 @@ describe('CallBudget', () => {
     assert.equal(budget.throttledWithin(1000), false);
   });
 
+  it('halves the rate the kernel really sent at, not an unused ceiling', async () => {
+    let now = 0;
+    const budget = new CallBudget({ rate: 10, now: () => now });
+    // Two calls a second, far below the ceiling of 10: halving 10 would slow nothing down.
+    for (let i = 0; i < 4; i++) {
+      await budget.acquire();
+      now += 500;
+    }
+    budget.throttled();
+    assert.equal(budget.allowedRate(), 1);
+    now += RECOVERY_MS;
+    assert.equal(budget.allowedRate(), 10, 'back to the configured rate');
+  });
+
   it('while throttled, calls are spaced 1/rate apart', async () => {
     const budget = new CallBudget({ rate: 10 });
     budget.throttled();
