@@ -8,7 +8,7 @@ import { SettingsStore } from '../src/config/layers';
 import { startEmulator } from '../src/emulator';
 import type { JsonObject, MimeBundle, OutputSink } from '../src/jupyter/interpreter';
 import { notifierFor } from '../src/kernel/glue-interpreter';
-import type { BackendNotifier } from '../src/session/backend';
+import { SILENT_NOTIFIER } from '../src/session/backend';
 import { GlueBackend } from '../src/session/glue/glue-backend';
 import { simulatePolls, STATEMENT_SCHEDULE } from '../src/session/glue/poll';
 import { configSessionRequest } from '../src/session/glue/session-request';
@@ -32,15 +32,6 @@ class TimingSink implements OutputSink {
   error(): void {}
   clearOutput(): void {}
 }
-
-const quiet: BackendNotifier = {
-  stream: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  status: () => undefined,
-  progress: () => undefined,
-  endProgress: () => undefined,
-};
 
 /** Sets the Progress of the running statement through the admin path. */
 async function setProgress(endpoint: string, token: string, progress: number): Promise<void> {
@@ -96,7 +87,7 @@ export async function benchProgress(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
   try {
     const signal = new AbortController().signal;
-    await backend.run('1', { signal, notify: quiet });
+    await backend.run('1', { signal, notify: SILENT_NOTIFIER });
     for (const seconds of DURATIONS_S) {
       const code = `import time\ntime.sleep(${seconds})`;
       // Half-way, a Progress for the bar (the admin path, as a test sets it).
@@ -112,7 +103,7 @@ export async function benchProgress(): Promise<Record<string, unknown>> {
       clearTimeout(setHalf);
       const withDisplay = getStatements() - before;
       before = getStatements();
-      await backend.run(code, { signal, notify: quiet });
+      await backend.run(code, { signal, notify: SILENT_NOTIFIER });
       const withoutDisplay = getStatements() - before;
       const lines = [...sink.updates.values()];
       const perSecond = Math.max(0, ...lines.map(maxPerSecond));

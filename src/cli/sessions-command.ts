@@ -11,6 +11,7 @@
 //  - `list` shows what its listSessions returns: id, status, creation time;
 //  - `stop <id>` is reconnect(id) (GetSession: it must be READY or PROVISIONING) + stopSession();
 //  - `delete <id>` is deleteSession(id).
+import { SILENT_NOTIFIER, type BackendNotifier } from '../session/backend';
 import { sessionsTable } from '../session/sessions-table';
 import { DEFAULT_PROFILE, loadConfigFile, SettingsStore, type Env } from '../config';
 import { GlueBackend, GlueKernelError, type AwsClientSettings, type SessionListEntry } from '../session/glue';
@@ -286,13 +287,6 @@ export function deleteSessionsCommand(
 }
 
 /** A notifier for the backend: keeps its info lines (the outcome of a stop), drops the rest. */
-function quiet(infos: string[] = []) {
-  return {
-    stream: () => undefined,
-    info: (text: string) => void infos.push(text),
-    warn: () => undefined,
-    status: () => undefined,
-    progress: () => undefined,
-    endProgress: () => undefined,
-  };
+function quiet(infos: string[] = []): BackendNotifier {
+  return { ...SILENT_NOTIFIER, info: (text: string) => void infos.push(text) };
 }

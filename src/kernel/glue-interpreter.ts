@@ -25,7 +25,12 @@ import {
   type MagicContext,
 } from '../magics/types';
 import type { StatementOutput } from '../runner/statement-output';
-import type { Backend, BackendNotifier, StatementResult } from '../session/backend';
+import {
+  SILENT_NOTIFIER,
+  type Backend,
+  type BackendNotifier,
+  type StatementResult,
+} from '../session/backend';
 import type { KernelKind } from '../session/kinds';
 import { checkComplete } from './completeness';
 import { errorOutcome, renderOutput, renderResult } from './render';
@@ -159,14 +164,6 @@ export class GlueInterpreter implements Interpreter {
   ): Promise<Record<string, unknown> | undefined> {
     const names = Object.keys(expressions);
     if (names.length === 0) return undefined;
-    const quiet: BackendNotifier = {
-      stream: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      status: () => undefined,
-      progress: () => undefined,
-      endProgress: () => undefined,
-    };
     // A Map, not an object: an expression named "__proto__" must be a key, not a prototype.
     const results = new Map<string, unknown>();
     for (const name of names) {
@@ -179,7 +176,7 @@ export class GlueInterpreter implements Interpreter {
         });
         continue;
       }
-      const result = await this.backend.run(expressions[name], { signal, notify: quiet });
+      const result = await this.backend.run(expressions[name], { signal, notify: SILENT_NOTIFIER });
       if (result.kind === 'output' && (result.output.Status ?? 'ok').toLowerCase() === 'ok') {
         results.set(name, {
           status: 'ok',

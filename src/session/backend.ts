@@ -21,6 +21,16 @@ export interface BackendNotifier {
   endProgress(line: ProgressLine, summary: string): void;
 }
 
+/** A notifier that shows nothing: for work whose progress nobody watches. */
+export const SILENT_NOTIFIER: BackendNotifier = {
+  stream: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  status: () => undefined,
+  progress: () => undefined,
+  endProgress: () => undefined,
+};
+
 /** The two things a cell may wait for, each with its own line. */
 export type ProgressLine = 'session' | 'statement';
 
